@@ -1,0 +1,170 @@
+"""Linguistic analysis with Natasha: sentences, tokens, morphology, syntax, NER.
+
+The models load once per process (`get_analyzer()`); `analyse(text)` returns a flat,
+index-based view of Natasha's Doc that the rule stages walk cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pymorphy2
+from natasha import (
+    Doc,
+    MorphVocab,
+    NewsEmbedding,
+    NewsMorphTagger,
+    NewsNERTagger,
+    NewsSyntaxParser,
+    Segmenter,
+)
+from natasha.segment import Sent
+
+NER_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION"}
+LINE = re.compile(r"[^\r\n]+")
+
+
+class LineSegmenter(Segmenter):
+    """razdel's sentences, never across a line break: reports put titles, date lines
+    and list items on lines of their own, without a full stop."""
+
+    def sentenize(self, text):
+        for line in LINE.finditer(text):
+            for sent in super().sentenize(line.group()):
+                yield Sent(sent.start + line.start(), sent.stop + line.start(), sent.text)
+
+
+@dataclass
+class Token:
+    i: int  # index in Analysis.tokens
+    start: int
+    end: int
+    text: str
+    pos: str
+    feats: dict
+    lemma: str
+    head: int  # index of the syntactic head, -1 for the root
+    rel: str
+    sent: int  # sentence index
+
+    def feat(self, name: str) -> str | None:
+        return self.feats.get(name)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    first: int  # index of its first token
+    last: int  # index after its last token
+
+
+@dataclass
+class Analysis:
+    text: str
+    tokens: list[Token] = field(default_factory=list)
+    sents: list[Sentence] = field(default_factory=list)
+    ner: list[tuple[str, int, int, str]] = field(default_factory=list)  # (type, start, end, normal)
+
+    def token_at(self, offset: int) -> int | None:
+        """Index of the token that starts at or covers `offset`."""
+        lo, hi = 0, len(self.tokens)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.tokens[mid].end <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < len(self.tokens) else None
+
+    def ner_end(self, i: int, types=("LOCATION", "ORGANIZATION")) -> int | None:
+        """If a Natasha span of `types` starts at token i, the index after its last token."""
+        tok = self.tokens[i]
+        for etype, start, end, _ in self.ner:
+            if start == tok.start and etype in types:
+                j = i
+                while j < len(self.tokens) and self.tokens[j].start < end:
+                    j += 1
+                return j
+        return None
+
+    def tokens_in(self, start: int, end: int) -> list[Token]:
+        i = self.token_at(start)
+        out = []
+        while i is not None and i < len(self.tokens) and self.tokens[i].start < end:
+            out.append(self.tokens[i])
+            i += 1
+        return out
+
+
+class Analyzer:
+    """Natasha's news models, loaded once; `analyse` runs the full stack on one text."""
+
+    def __init__(self):
+        self.segmenter = LineSegmenter()
+        self.morph_vocab = MorphVocab()
+        # plain pymorphy2 for inflection (Natasha's MorphVocab wraps parses in UD tags)
+        self.pymorphy = pymorphy2.MorphAnalyzer()
+        emb = NewsEmbedding()
+        self.morph_tagger = NewsMorphTagger(emb)
+        self.syntax_parser = NewsSyntaxParser(emb)
+        self.ner_tagger = NewsNERTagger(emb)
+
+    def natasha_doc(self, text: str) -> Doc:
+        doc = Doc(text)
+        doc.segment(self.segmenter)
+        doc.tag_morph(self.morph_tagger)
+        doc.parse_syntax(self.syntax_parser)
+        doc.tag_ner(self.ner_tagger)
+        return doc
+
+    def analyse(self, text: str) -> Analysis:
+        doc = self.natasha_doc(text)
+        out = Analysis(text=text)
+        for si, sent in enumerate(doc.sents):
+            first = len(out.tokens)
+            ids = {}
+            for tok in sent.tokens:
+                ids[tok.id] = len(out.tokens)
+                out.tokens.append(Token(
+                    i=len(out.tokens), start=tok.start, end=tok.stop, text=tok.text,
+                    pos=tok.pos or "X", feats=dict(tok.feats or {}),
+                    lemma=self.lemma(tok.text, tok.pos, tok.feats),
+                    head=-1, rel=tok.rel or "", sent=si,
+                ))
+            for tok in sent.tokens:
+                out.tokens[ids[tok.id]].head = ids.get(tok.head_id, -1)
+            out.sents.append(Sentence(sent.start, sent.stop, first, len(out.tokens)))
+        for span in doc.spans:
+            if span.type in NER_TYPES:
+                span.normalize(self.morph_vocab)
+                out.ner.append((NER_TYPES[span.type], span.start, span.stop, span.normal))
+        return out
+
+    def lemma(self, text: str, pos: str | None, feats: dict | None) -> str:
+        # Natasha's lemmatizer picks the pymorphy parse that agrees with the tagger
+        if pos in ("PUNCT", "NUM", "SYM", None) or not any(c.isalpha() for c in text):
+            return text.lower()
+        return _lemma(self.morph_vocab, text, pos, tuple(sorted((feats or {}).items())))
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(vocab: MorphVocab, text: str, pos: str, feats: tuple) -> str:
+    return vocab.lemmatize(text, pos, dict(feats)).lower()
+
+
+_ANALYZER: Analyzer | None = None
+
+
+def get_analyzer() -> Analyzer:
+    """The process-wide analyzer (models are ~100 MB; load them once per worker)."""
+    global _ANALYZER
+    if _ANALYZER is None:
+        _ANALYZER = Analyzer()
+    return _ANALYZER
+
+
+def analyse(text: str) -> Analysis:
+    return get_analyzer().analyse(text)

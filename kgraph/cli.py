@@ -1,0 +1,325 @@
+"""The `kgraph` command line (click): ingest, extract, ask, query, stats, export, eval, runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kgraph import __version__
+
+FORMAT_FLAGS = [
+    click.option("--table", "fmt", flag_value="table", default=True, help="Aligned columns (default)."),
+    click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row."),
+    click.option("--tsv", "fmt", flag_value="tsv", help="Tab-separated values."),
+    click.option("--json", "fmt", flag_value="json", help="A JSON list of objects."),
+]
+
+
+def output_options(func):
+    for option in reversed(FORMAT_FLAGS):
+        func = option(func)
+    return func
+
+
+def store_option(func):
+    return click.option(
+        "--store", "store_location", envvar="KGRAPH_STORE", default=None, metavar="PATH",
+        help="Store directory (default ./data/store; or $KGRAPH_STORE).")(func)
+
+
+def param_option(func):
+    return click.option(
+        "-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+        help="A query parameter; repeat for several.")(func)
+
+
+def open_or_exit(location, write=False):
+    from kgraph.store import StoreError, open_store
+
+    try:
+        return open_store(location, write=write)
+    except StoreError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(2)
+
+
+def parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in params:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE", param_hint="--param")
+        name, value = item.split("=", 1)
+        out[name.strip()] = value
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kgraph")
+def main():
+    """kgraph: library activity reports -> a knowledge graph you can query.
+
+    \b
+    kgraph ingest corpus/          read, extract and store reports (incremental)
+    kgraph ask attendance          a ready question, e.g. who attended which event
+    kgraph query 'SELECT ...'      any SPARQL over the store
+    kgraph extract report.txt      entities and relations as JSON lines
+    """
+
+
+# --- ingest -----------------------------------------------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@store_option
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
+              help="Extraction processes (default: the number of cores).")
+@click.option("--prune", is_flag=True, help="Remove reports that are no longer under PATHS.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(paths, store_location, workers, prune, as_json, quiet):
+    """Read report files or folders into the store; unchanged reports are skipped.
+
+    Exit status: 0 all reports stored, 1 some files failed, 2 usage or store error.
+    """
+    from kgraph.ingest import ingest as run_ingest
+    from kgraph.store import StoreError
+
+    store = open_or_exit(store_location, write=True)
+    show_bar = not quiet and not as_json and sys.stderr.isatty()
+    try:
+        with store:
+            summary = run_ingest(paths, store, workers=workers, prune=prune,
+                                 progress=progress_bar if show_bar else None)
+    except StoreError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"new {summary.new}, changed {summary.changed}, unchanged {summary.unchanged}, "
+                   f"removed {summary.removed}, failed {len(summary.failed)} "
+                   f"({summary.seconds:.1f} s)")
+    for failure in summary.failed:
+        click.echo(f"failed: {failure['error']}", err=True)
+    sys.exit(1 if summary.failed else 0)
+
+
+def progress_bar(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
+
+
+# --- extract ------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "text", "table"]), default="jsonl",
+              show_default=True, help="jsonl: the extraction contract; text: the plain text read; "
+              "table: one mention per line.")
+def extract(paths, fmt):
+    """Extract entities and relations from report files (nothing is stored).
+
+    Prints one JSON object per document in input order (see docs/extraction-jsonl.md).
+    A file that cannot be read is reported on stderr and the others go on.
+    """
+    from kgraph.extract import extract as run_extract
+    from kgraph.read import ReadError, find_reports, read_report
+
+    failed = 0
+    for file, root in find_reports(paths):
+        try:
+            report = read_report(file, root)
+        except ReadError as e:
+            click.echo(f"Error: {e}", err=True)
+            failed += 1
+            continue
+        report.path = str(file)
+        if fmt == "text":
+            click.echo(report.text, nl=False)
+            continue
+        ex = run_extract(report)
+        if fmt == "jsonl":
+            click.echo(json.dumps(ex.to_json(), ensure_ascii=False))
+        else:
+            for m in ex.mentions:
+                click.echo(f"{m.id}\t{m.type}\t{m.start}\t{m.end}\t{m.text}\t{m.normal}")
+            for r in ex.relations:
+                click.echo(f"\t{r.type}\t{r.head}\t{r.tail}\t{r.role or ''}")
+    sys.exit(1 if failed else 0)
+
+
+# --- ask / query ----------------------------------------------------------------------------
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_only", is_flag=True, help="List the ready questions.")
+@param_option
+@output_options
+@store_option
+def ask(name, list_only, params, fmt, store_location):
+    """Answer a ready question from queries/ (no SPARQL needed).
+
+    \b
+    kgraph ask --list
+    kgraph ask attendance --csv
+    kgraph ask events -p event_type=kg:Congress -p place=Астана
+    """
+    from kgraph.query import QueryError, bind, load_queries, run
+
+    queries = load_queries()
+    if list_only or not name:
+        for q in queries.values():
+            params_txt = " ".join(f"[{p.name}]" if not p.required else p.name for p in q.params)
+            click.echo(f"{q.name:<14} {q.title}" + (f"  ({params_txt})" if params_txt else ""))
+        return
+    if name not in queries:
+        raise click.BadParameter(f"unknown question {name!r}; try: {', '.join(queries)}",
+                                 param_hint="NAME")
+    q = queries[name]
+    try:
+        bound = bind(q, parse_params(params))
+    except QueryError as e:
+        raise click.UsageError(str(e))
+    store = open_or_exit(store_location)
+    with store:
+        result = run(store, q.sparql, bound)
+        print_result(result, fmt)
+
+
+@main.command()
+@click.argument("sparql")
+@param_option
+@output_options
+@click.option("--format", "raw", type=click.Choice(["srj", "srx", "tsv", "csv"]), default=None,
+              help="A raw SPARQL results format (srj: JSON, srx: XML).")
+@store_option
+def query(sparql, params, fmt, raw, store_location):
+    """Run SPARQL (text, or a .rq file) over the store; named graphs are queried as one.
+
+    Parameters (-p name=value) pre-bind ?name; values are never pasted into the text.
+    """
+    from kgraph.output import write_raw
+    from kgraph.query import QueryError, run, typed_values
+
+    path = Path(sparql)
+    text = path.read_text(encoding="utf-8") if sparql.endswith(".rq") and path.is_file() else sparql
+    store = open_or_exit(store_location)
+    with store:
+        try:
+            bound = typed_values(parse_params(params))
+            if raw:
+                write_raw(store.query(text, bound), raw, sys.stdout.buffer)
+                return
+            result = run(store, text, bound)
+        except (QueryError, SyntaxError) as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(2)
+        print_result(result, fmt)
+
+
+def print_result(result, fmt: str) -> None:
+    from kgraph.output import write_rows
+
+    if result.kind == "boolean":
+        click.echo("true" if result.boolean else "false")
+    elif result.kind == "graph":
+        sys.stdout.buffer.write(result.serialize("turtle"))
+    else:
+        write_rows(result.variables, result.rows, fmt, sys.stdout)
+
+
+# --- stats / export / runs ----------------------------------------------------------------------
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@store_option
+def stats(as_json, store_location):
+    """Reports, quads, entities per type and relations per type in the store."""
+    from kgraph.output import write_object
+
+    store = open_or_exit(store_location)
+    with store:
+        write_object(store.stats(), "json" if as_json else "table", sys.stdout)
+
+
+@main.command()
+@click.option("--format", "fmt", default="trig", show_default=True,
+              type=click.Choice(["trig", "nquads", "turtle", "nt", "rdfxml", "jsonld", "n3"]),
+              help="RDF format; triple formats merge all graphs into one.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to a file instead of stdout.")
+@store_option
+def export(fmt, output, store_location):
+    """Write the whole graph (all reports, ontology, labels, runs) as RDF."""
+    store = open_or_exit(store_location)
+    with store:
+        if output:
+            with open(output, "wb") as f:
+                store.export(f, fmt)
+        else:
+            store.export(sys.stdout.buffer, fmt)
+
+
+@main.command()
+@output_options
+@store_option
+def runs(fmt, store_location):
+    """Ingestion runs recorded in the store (prov:Activity), newest first."""
+    from kgraph.query import run
+
+    store = open_or_exit(store_location)
+    with store:
+        print_result(run(store, RUNS_QUERY, {}), fmt)
+
+
+RUNS_QUERY = """
+PREFIX kg: <https://w3id.org/kgraph/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?run ?started ?ended ?version ?new ?changed ?unchanged ?removed ?failed WHERE {
+  ?run a kg:IngestRun ; prov:startedAtTime ?started ; prov:endedAtTime ?ended ;
+       kg:kgraphVersion ?version ; kg:countNew ?new ; kg:countChanged ?changed ;
+       kg:countUnchanged ?unchanged ; kg:countRemoved ?removed ; kg:countFailed ?failed .
+} ORDER BY DESC(?started)
+"""
+
+
+# --- eval ---------------------------------------------------------------------------------------
+
+@main.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print all figures as JSON.")
+@click.option("--baseline", is_flag=True, help="Score raw Natasha instead of kgraph.")
+def evaluate_cmd(gold_dir, as_json, baseline):
+    """Score extraction against BRAT gold (NAME.txt + NAME.ann): P/R/F1 per entity type
+    (strict and lenient), relations as facts, normal forms, and identity (pairwise, B³)."""
+    from kgraph.evaluate import evaluate, format_report
+
+    scores = evaluate(gold_dir, baseline_extract if baseline else kgraph_extract)
+    if as_json:
+        click.echo(json.dumps(scores, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(scores))
+
+
+def kgraph_extract(gold_doc) -> dict:
+    from kgraph.extract import extract
+    from kgraph.model import Report
+    from kgraph.read import _date_from_text
+
+    report = Report(path=str(gold_doc.path), id=gold_doc.name, text=gold_doc.text,
+                    date=_date_from_text(gold_doc.text))
+    return extract(report).to_json()
+
+
+def baseline_extract(gold_doc) -> dict:
+    from kgraph.baseline import natasha_extract
+
+    return natasha_extract(gold_doc.text, doc=str(gold_doc.path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,511 @@
+"""Entity mentions: Natasha's PER/ORG/LOC, repaired, plus rules for what it has no type for.
+
+Rules (GUIDE §2): EVENT = an event noun with a descriptive modifier, ordinal, topic
+complement or title; PROFESSION = a post phrase next to a named person; ORGANIZATION
+also from descriptive phrases and units (`отдел ...`), which Natasha misses; DATE from
+`kgraph.dates`. Titles are opaque: nothing is found inside a quoted title.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kgraph import lexicon as lx
+from kgraph.analyse import Analysis, Token
+from kgraph.model import Mention, Report
+from kgraph.phrases import (
+    DASHES,
+    Phrase,
+    eponym_end,
+    genitive_np,
+    inflect_word,
+    is_abbrev,
+    is_modifier,
+    is_roman,
+    left_edge,
+    noun_target,
+    phrase_normal,
+    quoted,
+    tidy,
+)
+
+MARKER = re.compile(r"(?:\b(?:г|с|пос|п|ст)\.\s?)$")
+INITIALS = re.compile(r"\b[А-ЯЁA-ZӘҒҚҢӨҰҮҺІ]\.")
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "І": 1}
+LEVELS = {
+    "международный": "international", "всемирный": "international", "евразийский": "international",
+    "республиканский": "republican", "всеказахстанский": "republican", "всероссийский": "national",
+    "национальный": "national", "межрегиональный": "interregional", "областной": "regional",
+    "краевой": "regional", "региональный": "regional", "городской": "city", "районный": "district",
+}
+
+
+def find_entities(an: Analysis, report: Report) -> list[Mention]:
+    titles = quoted_spans(an)
+    cands: list[Mention] = []
+    cands += natasha_mentions(an, titles)
+    person_starts = {m.start for m in cands if m.type == "PERSON"}
+    cands += event_mentions(an)
+    cands += org_mentions(an, person_starts)
+    cands += post_mentions(an, cands, person_starts)
+    cands += date_mentions(an, report, titles)
+    mentions = settle(cands, titles)
+    for i, m in enumerate(mentions, 1):
+        m.id = f"T{i}"
+    return mentions
+
+
+# --- Natasha's spans, repaired -------------------------------------------------------
+
+def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mention]:
+    out = []
+    for etype, start, end, normal in an.ner:
+        if etype == "PERSON" and looks_like_place(an, start, end):
+            etype = "LOCATION"
+            normal = place_normal(an, start, end)
+        attrs = {"source": "ner"}
+        if etype == "LOCATION":
+            start = with_marker(an.text, start)
+            normal = tidy(re.sub(r"^(?:г|с|пос|п|ст)\.\s?", "", normal))
+            if is_place_adjective(an, start, end):
+                continue
+        if etype == "ORGANIZATION":
+            normal, attrs["kind"] = ner_org(an, start, end, normal)
+        out.append(Mention("", etype, start, end, an.text[start:end], normal, attrs=attrs))
+    return out
+
+
+def ner_org(an: Analysis, start: int, end: int, normal: str) -> tuple[str, str]:
+    """Natasha leaves `Назарбаев Университета` uninflected: inflect its last noun."""
+    toks = an.tokens_in(start, end)
+    kind = next((org_kind(t) for t in toks if org_head(t)), "organization")
+    last = toks[-1]
+    if normal == an.text[start:end] and len(toks) > 1 and last.pos in ("NOUN", "PROPN") \
+            and last.feats.get("Case") not in (None, "Nom"):
+        normal = phrase_normal(an, toks[0].i, last.i, last.i + 1)
+    return tidy(normal), kind
+
+
+def with_marker(text: str, start: int) -> int:
+    """Extend a place to its settlement marker: `г.Барнаул`, `с. Иртышск` (GUIDE §2)."""
+    m = MARKER.search(text, max(0, start - 5), start)
+    return m.start() if m else start
+
+
+def looks_like_place(an: Analysis, start: int, end: int) -> bool:
+    """Natasha tags `Павлодарского Прииртышья` as a person: an adjective + noun, no initials."""
+    toks = [t for t in an.tokens_in(start, end) if t.text != "."]
+    if INITIALS.search(an.text[start:end]) or len(toks) < 2:
+        return False
+    first = toks[0].text.lower()
+    return first.endswith(("ского", "ское", "ский", "ская", "ской", "цкого", "цкий"))
+
+
+def is_place_adjective(an: Analysis, start: int, end: int) -> bool:
+    toks = an.tokens_in(start, end)
+    return len(toks) == 1 and toks[0].pos == "ADJ" and toks[0].text[:1].isupper()
+
+
+def place_normal(an: Analysis, start: int, end: int) -> str:
+    """`Павлодарского Прииртышья` -> `Павлодарское Прииртышье` (adjective + noun)."""
+    toks = an.tokens_in(start, end)
+    head = toks[-1]
+    target, gender = noun_target(head)
+    words = [inflect_word(t.text, "ADJ", t.feats, target | ({gender} if gender else set()))
+             for t in toks[:-1]]
+    words.append(inflect_word(head.text, "NOUN", head.feats, target))
+    return tidy(" ".join(words))
+
+
+# --- rule phrases ----------------------------------------------------------------------
+
+def event_kind(an: Analysis, tok: Token) -> str | None:
+    lemma = tok.lemma
+    if lemma in lx.EVENT_HEADS:
+        return lx.EVENT_HEADS[lemma]
+    if "-" in lemma:
+        for part in (lemma.split("-")[0], lemma.split("-")[-1]):
+            if part in lx.EVENT_HEADS:
+                return lx.EVENT_HEADS[part]
+    return None
+
+
+def event_mentions(an: Analysis) -> list[Mention]:
+    out = []
+    for sent in an.sents:
+        for i in range(sent.first, sent.last):
+            tok = an.tokens[i]
+            if tok.pos not in ("NOUN", "PROPN"):
+                continue
+            kind = event_kind(an, tok)
+            special = lx.EVENT_HEADS_WITH.get(tok.lemma)
+            if kind is None and special is None:
+                continue
+            ph = grow(an, i, sent.first, sent.last, mode="event")
+            if special is not None and not has_words(an, ph, special):
+                continue
+            kind = kind or lx.EVENT_KIND_WITH[tok.lemma]
+            if tok.lemma == "день" and has_words(an, ph, ("культура",)):
+                kind = "festival"  # "Дни культуры Павлодарской области"
+            if tok.lemma == "чтение" and tok.feats.get("Number") != "Plur":
+                continue
+            if not descriptive(an, ph):
+                continue
+            out.append(phrase_mention(an, ph, "EVENT", event_attrs(an, ph, kind)))
+    return out
+
+
+def has_words(an: Analysis, ph: Phrase, lemmas) -> bool:
+    return any(an.tokens[k].lemma in lemmas for k in range(ph.first, ph.last) if k != ph.head)
+
+
+def descriptive(an: Analysis, ph: Phrase) -> bool:
+    """GUIDE §2: bare anaphors (`съезда`, `семинар`) are not events."""
+    if ph.title or ph.last - ph.head > 1:
+        return True
+    return any(is_modifier(an.tokens[k]) for k in range(ph.first, ph.head))
+
+
+def event_attrs(an: Analysis, ph: Phrase, kind: str) -> dict:
+    attrs = {"kind": kind}
+    for k in range(ph.first, ph.head + 1):
+        tok = an.tokens[k]
+        if is_roman(tok):
+            attrs["ordinal"] = roman(tok.text)
+        level = LEVELS.get(tok.lemma)
+        if level and "level" not in attrs:
+            attrs["level"] = level
+    if ph.title:
+        a, b = ph.title
+        attrs["title"] = tidy(an.text[an.tokens[a].start:an.tokens[b - 1].end])
+    return attrs
+
+
+def roman(text: str) -> int:
+    total, prev = 0, 0
+    for ch in reversed(text.replace("І", "I")):
+        val = ROMAN_VALUES.get(ch, 0)
+        total = total - val if val < prev else total + val
+        prev = max(prev, val)
+    return total
+
+
+def org_head(tok: Token) -> bool:
+    if tok.pos not in ("NOUN", "PROPN"):
+        return False
+    return tok.lemma in lx.ORG_HEADS or tok.text in lx.ORG_ABBREVIATIONS
+
+
+def org_mentions(an: Analysis, person_starts: set[int]) -> list[Mention]:
+    out = []
+    for sent in an.sents:
+        i = sent.first
+        while i < sent.last:
+            tok = an.tokens[i]
+            if not org_head(tok) or tok.feats.get("Number") == "Plur" or event_kind(an, tok):
+                i += 1
+                continue
+            mode = "unit" if tok.lemma in lx.UNIT_HEADS else "org"
+            if tok.lemma in lx.BODY_HEADS:
+                mode = "body"
+            ph = grow(an, i, sent.first, sent.last, mode=mode, person_starts=person_starts)
+            bare = ph.first == ph.head and ph.last == ph.head + 1 and not tok.text.isupper()
+            attrs = {"kind": org_kind(tok), "bare": bare}
+            out.append(phrase_mention(an, ph, "ORGANIZATION", attrs))
+            out += eponyms(an, ph)
+            i += 1
+    return out
+
+
+def eponyms(an: Analysis, ph: Phrase) -> list[Mention]:
+    """The person an organisation is named after is a nested PERSON (GUIDE §2)."""
+    out = []
+    for k in range(ph.head + 1, ph.last):
+        if an.tokens[k].text.lower() in ("им", "имени"):
+            end = eponym_end(an, k, ph.last)
+            first = k + 2 if an.tokens[k].text.lower() == "им" else k + 1
+            if end and first < end:
+                start, stop = an.tokens[first].start, an.tokens[end - 1].end
+                out.append(Mention("", "PERSON", start, stop, an.text[start:stop],
+                                   an.text[start:stop], attrs={"eponym": True}))
+    return out
+
+
+def org_kind(tok: Token) -> str:
+    if tok.lemma in lx.UNIT_HEADS:
+        return "unit"
+    if tok.lemma in lx.BODY_HEADS:
+        return "body"
+    if tok.lemma in lx.LIBRARY_HEADS or tok.text in lx.ORG_ABBREVIATIONS:
+        return "library"
+    return "organization"
+
+
+def post_head(tok: Token) -> bool:
+    return tok.pos in ("NOUN", "PROPN", "ADJ", "VERB") and (
+        tok.lemma in lx.POST_HEADS or tok.text.lower() in lx.POST_HEADS)
+
+
+def post_mentions(an: Analysis, cands: list[Mention], person_starts: set[int]) -> list[Mention]:
+    """Post phrases attributed to a named person: right before the name, or after it."""
+    persons = [m for m in cands if m.type == "PERSON"]
+    out = []
+    for sent in an.sents:
+        i = sent.first
+        while i < sent.last:
+            tok = an.tokens[i]
+            if not post_head(tok) or tok.lemma in lx.POST_MODIFIERS:
+                i += 1
+                continue
+            ph = grow(an, i, sent.first, sent.last, mode="post", person_starts=person_starts)
+            start, end = ph.span(an)
+            if attributed(an, start, end, persons):
+                out.append(phrase_mention(an, ph, "PROFESSION", {}))
+                i = ph.last
+            else:
+                i += 1
+    return out
+
+
+def attributed(an: Analysis, start: int, end: int, persons: list[Mention]) -> bool:
+    for p in persons:
+        gap = an.text[end:p.start]
+        if p.start >= end and len(gap) <= 2 and gap.strip() in ("", ",", "–", "-"):
+            return True
+        gap = an.text[p.end:start]
+        if p.end <= start and len(gap) <= 3 and gap.strip() in (",", "–", "-", "(", "—"):
+            return True
+    return False
+
+
+def phrase_mention(an: Analysis, ph: Phrase, etype: str, attrs: dict) -> Mention:
+    start, end = ph.span(an)
+    first = an.tokens[ph.first]
+    sent_start = ph.first == an.sents[first.sent].first
+    # GUIDE §3: a common noun's capital that only starts a sentence is lowered
+    lower = etype == "PROFESSION" or (etype == "EVENT" and sent_start and first.sent > 0
+                                      and an.text[:first.start].rstrip()[-1:] in (".", "!", "?", "\n", ""))
+    normal = phrase_normal(an, ph.first, ph.head, ph.last, lower_first=lower)
+    return Mention("", etype, start, end, an.text[start:end], normal, attrs=attrs)
+
+
+# --- phrase growth -------------------------------------------------------------------------
+
+def grow(an: Analysis, i: int, first: int, last: int, mode: str,
+         person_starts: set[int] = frozenset()) -> Phrase:
+    """The phrase around head i. mode: event | org | unit | body | post."""
+    left = left_edge(an, i, first)
+    ph = Phrase(left, i, i + 1)
+    k = i + 1
+    steps = 0
+    while k < last and steps < 12:
+        steps += 1
+        nxt = extend_once(an, ph, k, last, mode, person_starts)
+        if nxt is None:
+            break
+        ph.last = k = nxt
+        if ph.title:
+            break  # nothing of the name follows its title
+    return ph
+
+
+def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_starts) -> int | None:
+    """The index after one more complement starting at token k, or None to stop."""
+    tok = an.tokens[k]
+    if tok.start in person_starts and mode not in ("org", "unit", "body"):
+        return None
+    end = quoted(an, k, last)
+    if end is not None:
+        ph.title = (k, end)
+        return end
+    if tok.text.lower() in ("им", "имени", "им."):
+        return eponym_end(an, k, last)
+    if tok.text == "№" and k + 1 < last and an.tokens[k + 1].text[:1].isdigit():
+        return k + 2
+    if tok.start in person_starts:
+        return None
+    if tok.text.lower() == "по" and mode in ("event", "post", "org", "unit", "body"):
+        return topic_end(an, k + 1, last)
+    if tok.text.lower() == "для" and mode == "event":
+        return audience_end(an, k + 1, last)
+    if tok.text.lower() == "и" and k > ph.head + 1 and mode in ("unit", "org", "post", "event"):
+        noun = genitive_np(an, k + 1, last)
+        if noun is not None and not stops_before(an, noun, mode):
+            return noun + 1
+        return None
+    if tok.text == "," and mode in ("org", "unit") and k > ph.head + 1:
+        return coordinated_end(an, k, last, mode)
+    if tok.text in ("г", "с") and k + 2 < last and an.tokens[k + 1].text == "." and mode in ("org", "unit"):
+        nxt = an.tokens[k + 2]
+        if nxt.pos == "PROPN" and nxt.feats.get("Case") == "Gen" and nxt.text[-1] not in "ыи":
+            return k + 3
+        return None
+    noun = genitive_np(an, k, last)
+    if noun is None and mode == "post" and k == ph.head + 1 \
+            and an.tokens[ph.head].text.lower().startswith(("заведующ", "руководящ")):
+        noun = np_in_case(an, k, last, "Ins")  # "заведующая отделом обслуживания"
+    if noun is None:
+        if is_abbrev(tok) and mode in ("org", "unit", "body", "post", "event") and tok.pos == "PROPN":
+            return k + 1  # "НБ РК", "Совета КБС", "директора ПОУНБ"
+        return None
+    if stops_before(an, noun, mode):
+        return None
+    return max(noun + 1, an.ner_end(k) or 0)  # "Республики Казахстан" as Natasha found it
+
+
+def stops_before(an: Analysis, noun: int, mode: str) -> bool:
+    """A unit's name stops before its parent organisation (GUIDE §2, unit and parent)."""
+    tok = an.tokens[noun]
+    if mode == "unit" and tok.feats.get("Number") != "Plur" and (tok.lemma in lx.LIBRARY_HEADS or tok.text in lx.ORG_ABBREVIATIONS
+                           or tok.lemma in ("университет", "министерство", "управление")):
+        return True
+    if mode == "post" and tok.lemma in lx.POST_HEADS and tok.lemma not in ("директор", "руководитель"):
+        return True
+    return False
+
+
+def topic_end(an: Analysis, k: int, last: int) -> int | None:
+    """`по повышению квалификации сотрудников публичных библиотек`."""
+    j = k
+    while j < last and is_modifier(an.tokens[j]):
+        j += 1
+    if j >= last or an.tokens[j].pos not in ("NOUN", "PROPN") or an.tokens[j].feats.get("Case") != "Dat":
+        return None
+    j += 1
+    while j < last:
+        noun = genitive_np(an, j, last)
+        if noun is None:
+            word = an.tokens[j].text.lower()
+            if word == "и":
+                noun = genitive_np(an, j + 1, last)
+            elif word in ("с", "со"):  # "по работе с электронными каталогами"
+                noun = np_in_case(an, j + 1, last, "Ins")
+            if noun is None:
+                break
+        j = noun + 1
+    return j
+
+
+def np_in_case(an: Analysis, k: int, last: int, case: str) -> int | None:
+    j = k
+    while j < last and is_modifier(an.tokens[j]):
+        j += 1
+    if j < last and an.tokens[j].pos in ("NOUN", "PROPN") and an.tokens[j].feats.get("Case") == case:
+        return j
+    return None
+
+
+def audience_end(an: Analysis, k: int, last: int) -> int | None:
+    """`для методистов ЦБС «...»` is inside an event name only when a title follows."""
+    j = k
+    for _ in range(8):
+        if j >= last:
+            return None
+        if quoted(an, j, last):
+            return j
+        if an.tokens[j].pos in ("PUNCT",) or an.tokens[j].pos == "VERB" and not is_modifier(an.tokens[j]):
+            return None
+        j += 1
+    return None
+
+
+def coordinated_end(an: Analysis, k: int, last: int, mode: str) -> int | None:
+    """`управление культуры, развития языков и архивного дела`: a comma list closed by `и`."""
+    j = k
+    while j < last and an.tokens[j].text == ",":
+        noun = genitive_np(an, j + 1, last)
+        if noun is None:
+            return None
+        j = noun + 1
+        while j < last:
+            nxt = genitive_np(an, j, last)
+            if nxt is None:
+                break
+            j = nxt + 1
+    if j < last and an.tokens[j].text.lower() == "и":
+        noun = genitive_np(an, j + 1, last)
+        if noun is not None:
+            return noun + 1
+    return None
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+def date_mentions(an: Analysis, report: Report, titles) -> list[Mention]:
+    try:
+        from kgraph.dates import find_dates
+    except ImportError:  # pragma: no cover - the module ships with the package
+        return []
+    out = []
+    for d in find_dates(an.text, report.date, exclude=titles):
+        attrs = {"value": d.value} if d.value else {}
+        out.append(Mention("", "DATE", d.start, d.end, d.text, d.normal, attrs=attrs))
+    return out
+
+
+# --- settling overlaps ----------------------------------------------------------------------
+
+def quoted_spans(an: Analysis) -> list[tuple[int, int]]:
+    """Character spans strictly inside quotes: titles are opaque."""
+    out = []
+    for sent in an.sents:
+        i = sent.first
+        while i < sent.last:
+            end = quoted(an, i, sent.last)
+            if end:
+                out.append((an.tokens[i].end, an.tokens[end - 1].start))
+                i = end
+            else:
+                i += 1
+    return out
+
+
+PRIORITY = {"EVENT": 5, "PROFESSION": 4, "ORGANIZATION": 3, "LOCATION": 2, "PERSON": 2, "DATE": 1}
+
+
+def settle(cands: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]:
+    """Drop mentions inside titles, duplicates, bare nouns outside posts; resolve crossings."""
+    cands = [m for m in cands if not inside_title(m, titles) and m.end > m.start]
+    cands = prefer_longest_org(cands)
+    posts = [m for m in cands if m.type == "PROFESSION"]
+    kept: list[Mention] = []
+    seen = set()
+    for m in sorted(cands, key=lambda m: (-PRIORITY[m.type], m.start, -(m.end - m.start))):
+        key = (m.type, m.start, m.end)
+        if key in seen:
+            continue
+        if m.attrs.pop("bare", False) and not any(p.start <= m.start and m.end <= p.end for p in posts):
+            continue
+        if any(crosses(m, k) for k in kept):
+            continue
+        if m.type in ("PERSON", "LOCATION", "ORGANIZATION") and any(
+                k.type != m.type and (k.start, k.end) == (m.start, m.end) for k in kept):
+            continue
+        seen.add(key)
+        kept.append(m)
+    for m in kept:
+        m.attrs.pop("source", None)
+    return sorted(kept, key=lambda m: (m.start, -m.end, m.type))
+
+
+def inside_title(m: Mention, titles) -> bool:
+    return any(a <= m.start and m.end <= b for a, b in titles)
+
+
+def crosses(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end and not (
+        (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end))
+
+
+def prefer_longest_org(cands: list[Mention]) -> list[Mention]:
+    """Natasha's and the rules' organisations overlap: of two that start together or
+    cross, keep the longer; a nested organisation starting later is a parent (`Совета [КБС]`)."""
+    orgs = sorted((m for m in cands if m.type == "ORGANIZATION"), key=lambda m: m.start - m.end)
+    kept: list[Mention] = []
+    drop = set()
+    for b in orgs:
+        if any(b.start == a.start or crosses(a, b) for a in kept):
+            drop.add(id(b))
+        else:
+            kept.append(b)
+    return [m for m in cands if id(m) not in drop]

@@ -1,0 +1,286 @@
+"""Noun phrases over Natasha tokens: how far a name reaches, and its nominative form.
+
+A phrase is a head noun with its agreeing left modifiers (ordinals, adjectives,
+participles, `научно – практической`) and its right complements (genitive chains,
+`по ...` topics, `им. ...` eponyms, `№ 3`, a quoted title). Each entity rule picks the
+complements it allows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kgraph.analyse import Analysis, Token, get_analyzer
+
+ROMAN = re.compile(r"^[IVXLCІ]+$")
+QUOTES = {"«": "»", '"': '"', "„": "“", "“": "”"}
+DASHES = {"-", "–", "—"}
+ADJ_LIKE = {"ADJ", "DET"}
+
+
+@dataclass
+class Phrase:
+    first: int  # token index of the phrase start
+    head: int  # token index of the head noun
+    last: int  # token index after the phrase
+    title: tuple[int, int] | None = None  # token range of a quoted title, quotes included
+
+    def span(self, an: Analysis) -> tuple[int, int]:
+        return an.tokens[self.first].start, an.tokens[self.last - 1].end
+
+
+def is_roman(tok: Token) -> bool:
+    return bool(ROMAN.match(tok.text)) and len(tok.text) <= 6
+
+
+ADJ_LEMMA = re.compile(r"(ый|ий|ой|ся)$")
+
+
+def adjectival(tok: Token) -> bool:
+    """Adjective by form, whatever the tagger says (`практической` tagged NOUN after a typo)."""
+    if tok.pos in ADJ_LIKE:
+        return bool(ADJ_LEMMA.search(tok.lemma)) or not tok.lemma.isalpha()
+    return tok.pos == "NOUN" and bool(ADJ_LEMMA.search(tok.lemma)) and tok.text[-2:] in ADJ_ENDINGS
+
+
+ADJ_ENDINGS = {"ой", "ая", "ий", "ый", "ое", "ее", "ые", "ие", "ых", "их", "ым", "им", "ую", "юю",
+               "го", "му", "ей", "ом", "ем"}
+
+
+def is_modifier(tok: Token) -> bool:
+    """An agreeing left modifier: adjective, participle (full form), ordinal."""
+    if tok.lemma in DEICTIC:
+        return False
+    if adjectival(tok):
+        return True
+    if tok.pos == "VERB" and tok.feats.get("VerbForm") == "Part" and tok.feats.get("Case"):
+        return True
+    return is_roman(tok)
+
+
+def nounish(tok: Token) -> bool:
+    return (tok.pos in ("NOUN", "PROPN") or tok.pos in ADJ_LIKE) and not adjectival(tok)
+
+
+DEICTIC = {"этот", "тот", "такой", "следующий", "данный", "весь", "каждый", "свой", "наш",
+           "который", "её", "его", "их", "ее", "один", "другой", "второй", "первый"}
+
+
+def left_edge(an: Analysis, i: int, first: int) -> int:
+    """Index of the leftmost agreeing modifier of the head at i."""
+    j = i
+    head_case = an.tokens[i].feats.get("Case")
+    while j - 1 >= first:
+        tok = an.tokens[j - 1]
+        if tok.pos == "VERB" and tok.feats.get("Case") != head_case:
+            break  # "посвященных Дням культуры": the participle governs, it does not agree
+        if is_modifier(tok):
+            j -= 1
+        elif (tok.text in DASHES and j - 2 >= first and an.tokens[j - 2].text.lower().endswith("о")
+              and an.tokens[j - 2].pos in ("ADV", "ADJ", "NOUN", "X")):
+            j -= 2  # "научно – практической": a compound adjective split by spaces
+        else:
+            break
+    return j
+
+
+def quoted(an: Analysis, i: int, last: int) -> int | None:
+    """If a quoted title opens at token i, the index after its closing quote."""
+    tok = an.tokens[i]
+    close = QUOTES.get(tok.text)
+    if close is None:
+        return None
+    depth = 0
+    for k in range(i + 1, min(last, i + 40)):
+        text = an.tokens[k].text
+        if text == tok.text and close != tok.text:
+            depth += 1
+        elif text == close:
+            if depth == 0:
+                return k + 1
+            depth -= 1
+    return None
+
+
+def case_of(tok: Token) -> str | None:
+    return tok.feats.get("Case")
+
+
+def is_abbrev(tok: Token) -> bool:
+    text = tok.text
+    return len(text) >= 2 and text.isupper() and text.isalpha()
+
+
+def genitive_np(an: Analysis, k: int, last: int) -> int | None:
+    """If a genitive noun phrase starts at k, the index of its noun (else None)."""
+    j = k
+    while j < last and is_modifier(an.tokens[j]) and case_of(an.tokens[j]) in ("Gen", None):
+        j += 1
+    if j < last and j > k and an.tokens[j].text in DASHES:
+        return None
+    if j >= last:
+        return None
+    tok = an.tokens[j]
+    if nounish(tok) and (case_of(tok) == "Gen" or (is_abbrev(tok) and j == k)):
+        return j
+    if j > k and case_of(an.tokens[j - 1]) == "Gen" and not adjectival(an.tokens[j - 1]):
+        return j - 1  # "вставок" tagged ADJ: the last of the run is the noun
+    return None
+
+
+def eponym_end(an: Analysis, k: int, last: int) -> int | None:
+    """`им. С.Торайгырова`, `имени Алишера Навои`: the index after the name."""
+    tok = an.tokens[k]
+    j = k + 1
+    if tok.text.lower() == "им" and j < last and an.tokens[j].text == ".":
+        j += 1
+    elif tok.text.lower() not in ("имени", "им."):
+        return None
+    initials = 0
+    while j + 1 < last and is_initial(an, j):
+        j += 2
+        initials += 1
+    if j >= last or not is_name_word(an.tokens[j]):
+        return None
+    j += 1
+    # a first name + surname (`Алишера Навои`), never the next person's initials
+    if not initials and j < last and is_name_word(an.tokens[j]) and not is_initial(an, j):
+        j += 1
+    return j
+
+
+def is_initial(an: Analysis, j: int) -> bool:
+    t = an.tokens[j]
+    return (len(t.text) == 1 and t.text.isupper() and j + 1 < len(an.tokens)
+            and an.tokens[j + 1].text == "." and an.tokens[j + 1].start == t.end)
+
+
+def is_name_word(tok: Token) -> bool:
+    return len(tok.text) > 1 and tok.text[:1].isupper() and tok.text.replace("-", "").isalpha()
+
+
+def inflect_word(word: str, pos: str, feats: dict, target: set) -> str:
+    """`word` in the grammemes `target` (e.g. {"nomn", "sing"}), keeping its letter case."""
+    lowered = word.lower()
+    form = _inflect(lowered, pos, feats.get("Case"), frozenset(target))
+    if form is None:
+        return word
+    return match_case(word, form)
+
+
+CASES = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
+POS_OC = {"NOUN": {"NOUN"}, "PROPN": {"NOUN"}, "ADJ": {"ADJF"}, "DET": {"ADJF", "NPRO"},
+          "VERB": {"PRTF"}}
+
+
+@lru_cache(maxsize=100_000)
+def _inflect(word: str, pos: str, case: str | None, target: frozenset) -> str | None:
+    morph = get_analyzer().pymorphy
+    parses = morph.parse(word)
+    wanted = POS_OC.get(pos, set())
+    oc_case = CASES.get(case or "")
+    best = None
+    for p in parses:
+        if wanted and p.tag.POS not in wanted:
+            continue
+        if oc_case and p.tag.case and p.tag.case != oc_case and not (
+                oc_case == "loct" and p.tag.case == "loc2"):
+            if best is None:
+                best = p
+            continue
+        best = p
+        break
+    if best is None:
+        return None
+    target = set(target)
+    if "plur" in target:
+        target.discard("masc"), target.discard("femn"), target.discard("neut")
+    out = best.inflect(target)
+    return out.word if out else None
+
+
+def noun_target(tok: Token) -> tuple[set, str | None]:
+    """Grammemes for the nominative of a head noun, and its gender for agreement."""
+    morph = get_analyzer().pymorphy
+    number = "plur" if tok.feats.get("Number") == "Plur" else "sing"
+    case = CASES.get(tok.feats.get("Case") or "")
+    nouns = [p for p in morph.parse(tok.text.lower()) if p.tag.POS == "NOUN"]
+    agreeing = [p for p in nouns if p.tag.case == case] or nouns
+    gender = agreeing[0].tag.gender if agreeing else None
+    if agreeing and all(p.tag.number == "plur" for p in agreeing):
+        number = "plur"  # "Дней культуры": the tagger's number can be wrong, the form cannot
+    return {"nomn", number}, gender
+
+
+def match_case(original: str, form: str) -> str:
+    if original.isupper() and len(original) > 1:
+        return form.upper()
+    if original[:1].isupper():
+        return form[:1].upper() + form[1:]
+    return form
+
+
+def phrase_normal(an: Analysis, first: int, head: int, last: int, lower_first: bool = False) -> str:
+    """The phrase in the nominative: head and its left modifiers inflected, the rest kept."""
+    head_tok = an.tokens[head]
+    target, gender = noun_target(head_tok)
+    mods = [an.tokens[k] for k in range(first, head) if adjectival(an.tokens[k])]
+    if "plur" in target and mods and mods[-1].feats.get("Number") == "Sing":
+        target = {"nomn", "sing"}  # "научно – практической конференций": a typo, not a plural
+    words = []
+    for k in range(first, last):
+        tok = an.tokens[k]
+        text = tok.text
+        if k == head and case_of(tok) not in (None, "Nom"):
+            text = inflect_hyphenated(text, tok, target)
+        elif first <= k < head and is_modifier(tok) and not is_roman(tok) and case_of(tok) != "Nom":
+            mod_target = set(target) | ({gender} if gender and "sing" in target else set())
+            text = inflect_hyphenated(text, tok, mod_target, pos="ADJ" if adjectival(tok) else tok.pos)
+        words.append(text)
+    out = join_tokens(an, first, last, words)
+    if lower_first and out[:1].isupper() and not out[:2].isupper():
+        out = out[:1].lower() + out[1:]
+    return out
+
+
+def inflect_hyphenated(text: str, tok: Token, target: set, pos: str | None = None) -> str:
+    pos = pos or tok.pos
+    out = inflect_word(text, pos, tok.feats, target)
+    if out != text or "-" not in text:
+        return out
+    # "семинаре-тренинге": inflect both parts when pymorphy knows no compound
+    parts = text.split("-")
+    return "-".join(inflect_word(p, pos, tok.feats, target) if len(p) > 2 else p for p in parts)
+
+
+def join_tokens(an: Analysis, first: int, last: int, words: list[str]) -> str:
+    """Join words with the original spacing, tidying what GUIDE §3 asks to tidy."""
+    out = words[0]
+    for idx in range(1, len(words)):
+        prev, tok = an.tokens[first + idx - 1], an.tokens[first + idx]
+        gap = an.text[prev.end:tok.start]
+        word = words[idx]
+        if "\n" in gap:
+            gap = " "
+        if tok.text in DASHES and prev.text.lower().endswith("о") and idx + 1 < len(words) \
+                and prev.pos != "PUNCT" and words[idx + 1][:1].islower():
+            out += "-"  # "научно – практической" -> "научно-практическая"
+            continue
+        if prev.text in DASHES and out.endswith("-"):
+            out += word
+            continue
+        if gap == "" and prev.text == "." and word[:1].isupper() and len(word) > 1:
+            gap = " "  # "им.С.Торайгырова" -> "им. С. Торайгырова" handled below
+        out += gap + word
+    return tidy(out)
+
+
+def tidy(text: str) -> str:
+    text = re.sub(r"\bим\.\s*", "им. ", text)
+    text = re.sub(r"\bг\.\s*", "г. ", text)
+    # Latin i / Latin look-alikes inside Cyrillic words (Kazakh "бiр" -> "бір")
+    text = re.sub(r"(?<=[а-яёәғқңөұүһі])i|i(?=[а-яёәғқңөұүһі])", "і", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text

@@ -1,0 +1,1583 @@
+"""Rule-based relation extraction over given entity mentions (GUIDE §5–§6).
+
+    extract_relations(an, mentions, report) -> list[Relation]
+
+The rules read the constructions of the genre, not particular reports:
+
+* post phrases: `[post] [name]`, `[name], [post]`, `[name] – [post]` give WORKS_AS, and
+  every organisation inside the post phrase is a WORKPLACE; `X (Org)`, `X из Org`,
+  `Org представляли X и Y`, `специалисты Org: X ...`, `Его заведующая X` tie a person
+  to an organisation too;
+* organisation structure: a unit followed by its parent (`отделом краеведения ЦРБ`)
+  or with the parent nested (`Совета КБС`) is PART_OF it; a library unit with no
+  parent belongs to the library the report is about; places nested in, bracketed
+  after or attached to a name are LOCATED_IN; `Полное имя (АББР)` is an
+  ALTERNATIVE_NAME;
+* events: each sentence is cut into clauses (main, relative `, который/где`,
+  participial `, прошедшем ...`, complement `, что ...`, coordinate `, а ...`), and
+  in each clause the trigger lemmas (`состоялся`, `прошел`, `приняла участие`,
+  `выступила`, `модератором`, `в составе делегации`, `организовали`, `совместно с`,
+  `на базе`, ...) link the persons, organisations, places and dates of the clause
+  to its events. A clause that names no event refers to the event the text is
+  about at that point (the *focus*: the title's event, then the last event said to
+  take place), or to the event an anaphor (`семинар`, `встречи`, `конкурсную
+  комиссию`) points back to;
+* attendance (GUIDE §6): speakers, moderators, delegates, jury members, guests and
+  prize-winners take part; a part (section, master class, ceremony) implies the
+  whole; reporting back at an in-house day framed as a trip report implies
+  attendance of the reported events, unless only materials were reviewed.
+
+Facts are deduplicated per (head entity, type, tail entity), where an entity is its
+`iri` if resolved, else its type and normal form; the most explicit mention pair
+(same clause > same sentence > across sentences, body > title) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kgraph.analyse import Analysis, Token
+from kgraph.model import RELATION_TYPES, Mention, Relation, Report
+
+# ---------------------------------------------------------------------------
+# Word lists (lemmas, lower case, ё -> е)
+
+# an event takes place: `состоялся`, `прошел`, `открылась`, `начал работу`
+HAPPEN = {"состояться", "пройти", "проходить", "проводиться", "открыться", "начаться",
+          "стартовать", "открываться", "завершиться", "работать", "организовать",
+          "провести", "проводить"}
+# verbs that only report the happening when the event is their subject
+HAPPEN_INTRANSITIVE = {"состояться", "пройти", "проходить", "проводиться", "открыться",
+                       "начаться", "стартовать", "открываться", "завершиться", "начать"}
+# taking part (need an event, explicit or anaphoric)
+PARTICIPATE = {"участвовать", "присоединиться", "побывать", "присутствовать",
+               "подключиться", "посетить", "представлять"}
+# a trip or visit attends only the event it names (`побывали на форуме`)
+PARTICIPATE_EXPLICIT = {"побывать", "посетить", "выезжать", "поехать", "съездить"}
+# speaking at an event: the speaker role
+SPEAK = {"выступить", "выступать", "рассказать", "рассказывать", "доложить",
+         "поделиться", "презентовать", "говорить", "познакомить", "ознакомить",
+         "прочитать", "представить", "изложить"}
+# other acts at an event that make the actor a participant
+ACT = {"открыть", "завершить", "закрыть", "обратиться", "приветствовать", "вручить",
+       "получить", "вести", "подготовить", "сделать", "провести", "занять", "присудить",
+       "наградить", "поздравить"}
+# predicate nouns: `Модератором стала`, `Гостем встречи стала`, `участники семинара`
+ROLE_NOUNS = {"модератор": "moderator", "ведущий": "moderator", "гость": "guest",
+              "председатель": "jury", "жюри": "jury", "участник": "participant",
+              "победитель": "participant", "призер": "participant", "лауреат": "participant",
+              "докладчик": "speaker", "спикер": "speaker", "организатор": "organiser"}
+# nouns of a talk: `выступление X`, `с докладом выступила`
+TALK_NOUNS = {"выступление", "доклад", "сообщение", "лекция", "онлайн-лекция",
+              "презентация", "приветствие"}
+# organising: `организовали`, `организатором выступил`, `провела конференцию`
+ORGANISE = {"организовать", "провести", "проводить", "проводиться", "подготовить",
+            "координировать", "представить", "организовывать"}
+# planning, not doing: `предложил провести`, `решено провести`
+PLAN = {"предложить", "решить", "планировать", "собираться", "договориться", "обещать",
+        "пригласить", "попросить", "решено", "намереваться", "готовиться", "запланировать"}
+# nouns whose genitive event was not attended: materials, records, decisions
+MATERIAL = {"материал", "запись", "видеозапись", "обзор", "решение", "итог", "резолюция",
+            "трансляция", "публикация", "результат", "условие", "план", "подготовка"}
+# speaker markers of own presence in a report-back (GUIDE §6)
+PRESENCE = {"поездка", "участие", "посещение", "командировка", "визит", "выезд"}
+# staff and members: their organisation is not itself a participant
+STAFF = {"сотрудник", "специалист", "коллега", "представитель", "учащийся", "ученик",
+         "студент", "волонтер", "член", "участник", "читатель", "библиотекарь",
+         "работник", "школьник", "гость", "делегация", "преподаватель", "методист"}
+# genitive persons that are authors or eponyms, never actors
+WORK_NOUNS = {"произведение", "рассказ", "книга", "творчество", "сочинение", "стих",
+              "роман", "имя", "память", "юбилей", "собрание", "рука", "слово"}
+
+# bare event nouns that refer back to a mentioned event
+EVENT_ANAPHORS = {"семинар", "форум", "конференция", "конгресс", "съезд", "заседание",
+                  "совещание", "встреча", "мероприятие", "акция", "конкурс", "выставка",
+                  "экспозиция", "церемония", "учеба", "вечер", "фестиваль", "праздник",
+                  "презентация", "тренинг", "вебинар", "чтение", "обучение", "стажировка",
+                  "круглый", "конкурсный", "марафон", "квест", "лекция", "открытие"}
+ANAPHOR_SAME = {"экспозиция": "выставка", "конкурсный": "конкурс", "круглый": "стол",
+                "обучение": "*", "стажировка": "*", "мероприятие": "*", "вечер": "*",
+                "открытие": "*", "праздник": "*"}
+# generic nouns for events: `приняла участие в мероприятиях, посвященных X`
+GENERIC_EVENTS = {"мероприятие", "событие", "торжество"}
+# determiners that make an anaphor another event: `следующее совещание`
+OTHER_EVENT = {"следующий", "ближайший", "очередной", "подобный", "такой", "другой",
+               "новый", "будущий", "каждый"}
+# parts of a bigger event (a participant of a part attends the whole, GUIDE §6)
+PART_EVENTS = {"мастер-класс", "практикум", "лекция", "онлайн-лекция", "консультация",
+               "секция", "стол", "дискуссия", "тренинг", "церемония", "финал", "экскурсия",
+               "площадка", "лаборатория", "презентация"}
+# wholes that a part never extends to: a campaign or series as a whole
+SERIES_EVENTS = {"акция", "цикл", "серия", "проект", "программа", "марафон"}
+# editions and local stages of a series
+EDITION_EVENTS = {"этап", "тур"}
+CONTEST_EVENTS = {"конкурс", "олимпиада", "чемпионат", "викторина"}
+
+# organisations
+UNIT_HEADS = {"отдел", "сектор", "служба", "лаборатория", "кабинет", "центр", "филиал",
+              "кафедра", "секция", "совет", "комиссия", "правление", "крыло", "управление",
+              "департамент", "комитет"}
+LIBRARY_UNITS = {"отдел", "сектор", "служба", "лаборатория", "кабинет"}
+MEMBERSHIP_BODIES = {"союз", "ассоциация", "секция", "общество", "федерация", "альянс",
+                     "консорциум", "конфедерация"}
+LIBRARY_RE = re.compile(r"[Бб]иблиотек|\b[А-ЯЁ]*(?:Б|ЦБС)\b|Пушкинк|Гоголевк|"
+                        r"[Бб]иблиотечн\w* информационн\w* систем")
+# rooms and buildings of a venue: `в читальном зале [библиотеки]`
+ROOM_WORDS = {"зал", "фойе", "холл", "конференц-зал", "помещение", "здание", "стена",
+              "читальный", "актовый", "выставочный", "малый", "большой", "главный", "площадка"}
+# meetings with a guest: `творческая встреча с [поэтессой]`
+MEETING_EVENTS = {"встреча", "вечер", "беседа", "диалог", "разговор", "презентация"}
+CONSULATE_RE = re.compile(r"консульств|посольств|представительств", re.I)
+
+# places
+REGION_WORDS = {"область", "обл", "край", "район", "республика", "округ", "штат",
+                "провинция", "регион", "страна", "сибирь", "азия", "европа", "прииртышье",
+                "поволжье", "урал", "казахстан", "россия", "рк", "рф", "кыргызстан",
+                "узбекистан", "таджикистан", "туркменистан", "беларусь", "китай",
+                "монголия", "татарстан", "башкортостан", "удмуртия", "алтай", "абай"}
+SETTLEMENT_RE = re.compile(r"^(г|с|пос|п|ст|д|аул|село|город|поселок)\.?\s*[А-ЯЁA-Z]", re.I)
+
+PREPOSITIONS = {"к", "с", "со", "у", "от", "для", "о", "об", "обо", "про", "по", "из", "без",
+                "между", "при", "за", "перед", "над", "под", "через", "в", "во", "на"}
+REL_WORDS = {"который"}
+WHERE_WORDS = {"где", "куда", "откуда"}
+
+
+def _norm(s: str) -> str:
+    return s.lower().replace("ё", "е")
+
+
+def _uniq(ms: list[Mention]) -> list[Mention]:
+    """Mentions without repeats, in order (Mention is not hashable)."""
+    seen, out = set(), []
+    for m in ms:
+        if m.id not in seen:
+            seen.add(m.id)
+            out.append(m)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The document: mentions in their token geometry, lines, clauses
+
+
+@dataclass
+class Clause:
+    idx: int
+    sent: int
+    kind: str  # main | rel | part | comp
+    toks: list[int] = field(default_factory=list)
+    parent: int | None = None  # the clause it is embedded in (rel/part/comp)
+    prev: int | None = None  # the clause it is coordinated with (`, а ...`)
+    anchor: Mention | None = None  # rel/part: the mention the clause attaches to
+    where: bool = False  # a `где`/`куда` clause: the anchor is a place
+    heading: bool = False  # on a title or date line
+    mentions: list[Mention] = field(default_factory=list)
+    subject_rel: bool = False  # `, который/которая ...` in the nominative: the anchor acts
+    # filled by the event walk
+    focus: Mention | None = None
+
+
+class Doc:
+    """Index of one analysed report and its mentions."""
+
+    def __init__(self, an: Analysis, mentions: list[Mention], report: Report):
+        self.an, self.report, self.text = an, report, an.text
+        self.ms = sorted(mentions, key=lambda m: (m.start, -m.end))
+        self.by_id = {m.id: m for m in self.ms}
+        self.toks: dict[str, tuple[int, int]] = {}
+        for m in self.ms:
+            ts = an.tokens_in(m.start, m.end)
+            self.toks[m.id] = (ts[0].i, ts[-1].i + 1) if ts else (-1, -1)
+        self._nest()
+        self.tok_mentions: dict[int, list[Mention]] = defaultdict(list)
+        for m in self.ms:
+            for i in range(*self.toks[m.id]):
+                self.tok_mentions[i].append(m)
+        self._lines()
+        self._quotes()
+        self.post_of: dict[str, Mention] = {}  # PROFESSION id -> its person
+        self.posts_of: dict[str, list[Mention]] = defaultdict(list)  # person id -> posts
+        self.clauses: list[Clause] = []
+        self.clause_of_tok: dict[int, Clause] = {}
+
+    # -- geometry
+
+    def _nest(self) -> None:
+        """parent = the smallest mention that strictly contains a mention."""
+        self.parent: dict[str, Mention | None] = {}
+        self.children: dict[str, list[Mention]] = defaultdict(list)
+        stack: list[Mention] = []
+        for m in self.ms:
+            while stack and not (stack[-1].start <= m.start and m.end <= stack[-1].end):
+                stack.pop()
+            par = stack[-1] if stack else None
+            self.parent[m.id] = par
+            if par:
+                self.children[par.id].append(m)
+            stack.append(m)
+
+    def ancestors(self, m: Mention):
+        p = self.parent[m.id]
+        while p is not None:
+            yield p
+            p = self.parent[p.id]
+
+    def descendants(self, m: Mention):
+        for c in self.children[m.id]:
+            yield c
+            yield from self.descendants(c)
+
+    def is_top(self, m: Mention) -> bool:
+        return self.parent[m.id] is None
+
+    def inside(self, m: Mention, *types: str) -> bool:
+        return any(a.type in types for a in self.ancestors(m))
+
+    def tokens(self, m: Mention) -> list[Token]:
+        a, b = self.toks[m.id]
+        return self.an.tokens[a:b] if a >= 0 else []
+
+    def first_tok(self, m: Mention) -> int:
+        return self.toks[m.id][0]
+
+    def last_tok(self, m: Mention) -> int:
+        return self.toks[m.id][1] - 1
+
+    def sent_of(self, m: Mention) -> int:
+        i = self.first_tok(m)
+        return self.an.tokens[i].sent if i >= 0 else -1
+
+    def tok(self, i: int) -> Token | None:
+        return self.an.tokens[i] if 0 <= i < len(self.an.tokens) else None
+
+    def lemma(self, i: int) -> str:
+        t = self.tok(i)
+        return _norm(t.lemma) if t else ""
+
+    def word(self, i: int) -> str:
+        t = self.tok(i)
+        return _norm(t.text) if t else ""
+
+    def gap(self, a: Mention, b: Mention) -> list[Token]:
+        """The tokens strictly between the end of a and the start of b."""
+        return [t for t in self.an.tokens_in(a.end, b.start)]
+
+    def gap_text(self, a: Mention, b: Mention) -> str:
+        return self.text[a.end:b.start].strip() if a.end <= b.start else "#"
+
+    def head(self, m: Mention) -> Token | None:
+        """The first noun of a mention's own words (before any nested mention or
+        quote): `научно-методическим отделом` -> отделом."""
+        for t in self.tokens(m):
+            if t.text in ("«", '"', "("):
+                break
+            if t.pos in ("NOUN", "PROPN") and not any(
+                    c.start <= t.start < c.end for c in self.children[m.id]):
+                return t
+        ts = self.tokens(m)
+        return ts[0] if ts else None
+
+    def head_lemma(self, m: Mention) -> str:
+        h = self.head(m)
+        if h is None:
+            return ""
+        lem = _norm(h.lemma)
+        if lem.startswith("онлайн-") and len(lem) > 7:
+            lem = lem[7:]
+        return lem
+
+    def event_kind(self, m: Mention) -> str:
+        """`семинаре-тренинге` -> семинар, `выставке-ярмарке` -> выставка."""
+        lem = self.head_lemma(m)
+        if "-" in lem and lem != "мастер-класс":
+            first = lem.split("-")[0]
+            if first in EVENT_ANAPHORS or first in PART_EVENTS:
+                return first
+        return lem
+
+    # -- lines, headings, quotes
+
+    def _lines(self) -> None:
+        self.line_starts = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+        heading_lines = set()
+        for no, start in enumerate(self.line_starts):
+            end = self.text.find("\n", start)
+            line = self.text[start:end if end >= 0 else len(self.text)].strip()
+            if not line:
+                continue
+            if line[-1] in ".!?…" or len(line) > 160:
+                break
+            heading_lines.add(no)
+        self.heading_lines = heading_lines
+
+    def line_of(self, offset: int) -> int:
+        lo, hi = 0, len(self.line_starts)
+        while lo + 1 < hi:
+            mid = (lo + hi) // 2
+            if self.line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    def is_heading(self, offset: int) -> bool:
+        return self.line_of(offset) in self.heading_lines
+
+    def _quotes(self) -> None:
+        """Token indices inside «...» or (...) outside mentions."""
+        self.in_quotes: set[int] = set()
+        self.in_brackets: set[int] = set()
+        for s in self.an.sents:
+            q = b = 0
+            for i in range(s.first, s.last):
+                t = self.an.tokens[i].text
+                if t == "«":
+                    q += 1
+                elif t == "»":
+                    q = max(0, q - 1)
+                elif t == "(":
+                    b += 1
+                elif t == ")":
+                    b = max(0, b - 1)
+                elif q:
+                    self.in_quotes.add(i)
+                elif b:
+                    self.in_brackets.add(i)
+
+    def in_mention(self, i: int) -> bool:
+        return bool(self.tok_mentions.get(i))
+
+    # -- clauses
+
+    def clause_of(self, m: Mention) -> Clause | None:
+        return self.clause_of_tok.get(self.first_tok(m))
+
+
+# ---------------------------------------------------------------------------
+# Output: candidate facts, deduplicated per entity triple
+
+
+class Facts:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.best: dict[tuple, tuple[float, Relation, int]] = {}
+        self.order = 0
+
+    def key(self, m: Mention) -> tuple:
+        if m.iri:
+            return ("iri", m.iri)
+        return (m.type, _norm(" ".join((m.normal or m.text).split())))
+
+    def add(self, typ: str, head: Mention | None, tail: Mention | None,
+            strength: float = 3.0, role: str | None = None) -> None:
+        if head is None or tail is None or head.id == tail.id:
+            return
+        heads, tails = RELATION_TYPES[typ]
+        if head.type not in heads or tail.type not in tails:
+            return
+        kh, kt = self.key(head), self.key(tail)
+        if kh == kt and typ != "ALTERNATIVE_NAME":
+            return
+        # a title mention is the least explicit place to state a fact
+        if self.doc.is_heading(head.start) or self.doc.is_heading(tail.start):
+            strength -= 0.5
+        k = (kh, typ, kt)
+        old = self.best.get(k)
+        if old is None or strength > old[0] or (strength == old[0] and role and not old[1].role):
+            self.order += 1
+            if old is not None and not role:
+                role = old[1].role
+            self.best[k] = (strength, Relation(typ, head.id, tail.id, role), self.order)
+
+    def relations(self) -> list[Relation]:
+        by = self.doc.by_id
+        rels = [r for _, r, _ in self.best.values()]
+        return sorted(rels, key=lambda r: (by[r.head].start, r.type, by[r.tail].start))
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+
+
+def extract_relations(an: Analysis, mentions: list[Mention], report: Report) -> list[Relation]:
+    doc = Doc(an, mentions, report)
+    facts = Facts(doc)
+    _attach_posts(doc, facts)
+    _segment(doc)
+    _alternative_names(doc, facts)
+    _located_in(doc, facts)
+    _part_of(doc, facts)
+    _workplace_ties(doc, facts)
+    events = EventContext(doc)
+    _takes_place_in(doc, events, facts)
+    _point_in_time(doc, events, facts)
+    _organizes(doc, events, facts)
+    _participants(doc, events, facts)
+    return facts.relations()
+
+
+# ---------------------------------------------------------------------------
+# Posts: WORKS_AS and the WORKPLACE inside the post phrase
+
+
+def _membership_skip(doc: Doc, prof: Mention, nxt: list[Mention]) -> Mention | None:
+    """`краевед, член Союза журналистов X`: the person after a membership apposition."""
+    if len(nxt) >= 2 and nxt[0].type == "ORGANIZATION" and nxt[1].type == "PERSON":
+        g = doc.gap_text(prof, nxt[0])
+        if re.fullmatch(r",?\s*(член\w*|участни\w*)", g, re.I) and not doc.gap_text(nxt[0], nxt[1]):
+            return nxt[1]
+    return None
+
+
+def _attach_posts(doc: Doc, facts: Facts) -> None:
+    """A post before the name (`директор ЦБС Лещенко О.В.`, `библиотекарь – Жумагулова`)
+    or after it (`Гребенщикова, заведующая отделом`, `Есенгелдиной – поэтессой`)."""
+    tops = [m for m in doc.ms if doc.is_top(m)]
+    for k, p in enumerate(tops):
+        if p.type != "PROFESSION":
+            continue
+        person = None
+        nxt = tops[k + 1:k + 3]
+        if nxt and nxt[0].type == "PERSON" and re.fullmatch(r"[–—-]?", doc.gap_text(p, nxt[0])):
+            person = nxt[0]
+        if person is None:
+            person = _membership_skip(doc, p, nxt)
+        if person is None and k > 0 and tops[k - 1].type == "PERSON":
+            if re.fullmatch(r"[,–—-]|\(", doc.gap_text(tops[k - 1], p)):
+                person = tops[k - 1]
+        if person is None:
+            continue
+        doc.post_of[p.id] = person
+        doc.posts_of[person.id].append(p)
+        facts.add("WORKS_AS", person, p)
+        # every organisation in the post phrase: the unit and the library (GUIDE §5)
+        for o in doc.descendants(p):
+            if o.type == "ORGANIZATION" and not doc.inside(o, "EVENT"):
+                facts.add("WORKPLACE", person, o)
+
+
+# ---------------------------------------------------------------------------
+# Clauses
+
+
+def _is_predicate(t: Token) -> bool:
+    """A finite verb, a short passive participle (`была организована`) or a finite
+    auxiliary: the predicate of a clause."""
+    if t.pos not in ("VERB", "AUX"):
+        return False
+    form = t.feats.get("VerbForm")
+    return form == "Fin" or (form == "Part" and t.feats.get("Variant") == "Short")
+
+
+PARTICIPLE_END = re.compile(r"(вш|[её]дш|ющ|ящ|ащ|ущ|нн|[её]нн|ем|им|т)(ий|ая|ое|ие|ей|его|ем|"
+                            r"их|им|ую|ими|ой|ого|ому|ым|ее)$")
+
+
+def _is_participle(t: Token) -> bool:
+    if t.feats.get("VerbForm") == "Part" and t.feats.get("Variant") != "Short":
+        return True
+    lem = _norm(t.lemma)
+    return (lem.endswith(("ть", "ться", "чь")) and t.pos != "VERB"
+            and bool(PARTICIPLE_END.search(_norm(t.text))))
+
+
+def _segment_has_predicate(doc: Doc, i: int, end: int) -> bool:
+    j = i
+    while j < end:
+        t = doc.an.tokens[j]
+        if t.text in (",", ";", ":") and not doc.in_mention(j) and j not in doc.in_quotes:
+            break
+        if _is_predicate(t) and not doc.in_mention(j):
+            return True
+        j += 1
+    return False
+
+
+def _agrees(doc: Doc, m: Mention, word: Token | None) -> bool:
+    """Gender and number agreement of `который`/a participle with a mention's head
+    (persons pass: the tagger's gender of names is unreliable)."""
+    if word is None or m.type == "PERSON":
+        return True
+    h = doc.head(m)
+    if h is None:
+        return True
+    for feat in ("Number", "Gender"):
+        a, b = word.feats.get(feat), h.feats.get(feat)
+        if feat == "Gender" and (word.feats.get("Number") == "Plur" or h.feats.get("Number") == "Plur"):
+            continue
+        if a and b and a != b:
+            return False
+    return True
+
+
+def _anchor_before(doc: Doc, i: int, word: Token | None = None) -> Mention | None:
+    """The mention a relative or participial clause at boundary token i attaches to:
+    the one that ends right before the comma, or an earlier one of the sentence that
+    agrees with `который`/the participle (`конференция «...», посвященной 20-летию
+    столицы Казахстана, которая состоялась`); a post stands for its person."""
+    j = i - 1
+    while j >= 0 and doc.an.tokens[j].text in ("»", '"', ")", "."):
+        if doc.in_mention(j):
+            break
+        j -= 1
+    sent = doc.an.tokens[i].sent
+    cands: list[Mention] = []
+    for m in reversed(doc.ms):
+        if doc.last_tok(m) > j or doc.an.tokens[doc.first_tok(m)].sent != sent:
+            continue
+        if not doc.is_top(m):
+            continue
+        if m.type == "PROFESSION":
+            m = doc.post_of.get(m.id)
+            if m is None:
+                continue
+        if m.type == "DATE" or any(c.id == m.id for c in cands):
+            continue
+        cands.append(m)
+        if len(cands) == 3:
+            break
+    ends = {doc.last_tok(p) for p in doc.ms if p.type == "PROFESSION" and doc.is_top(p)}
+    if not cands or (doc.last_tok(cands[0]) != j and j not in ends):
+        return None  # the clause attaches to a word that names no entity
+    for m in cands:
+        if _agrees(doc, m, word):
+            return m
+    return cands[0]
+
+
+def _segment(doc: Doc) -> None:
+    """Cut every sentence into clauses (see Clause)."""
+    an = doc.an
+    for si, s in enumerate(an.sents):
+        heading = doc.is_heading(s.start)
+        cur = Clause(len(doc.clauses), si, "main", heading=heading)
+        doc.clauses.append(cur)
+        main = cur
+        i = s.first
+        while i < s.last:
+            t = an.tokens[i]
+            cur.toks.append(i)
+            doc.clause_of_tok[i] = cur
+            boundary = (t.text in (",", ";", ":") and not doc.in_mention(i)
+                        and i not in doc.in_quotes and i + 1 < s.last)
+            if not boundary:
+                i += 1
+                continue
+            n1, n2 = an.tokens[i + 1], an.tokens[i + 2] if i + 2 < s.last else None
+            l1, l2 = _norm(n1.lemma), _norm(n2.lemma) if n2 else ""
+            new = None
+            if t.text in (";", ":"):
+                new = Clause(len(doc.clauses), si, "main", heading=heading)
+                main = new
+            elif l1 in REL_WORDS or (n1.pos in ("ADP", "NOUN") and l2 in REL_WORDS) \
+                    or l1 in WHERE_WORDS:
+                rel = n1 if l1 in REL_WORDS else n2 if l2 in REL_WORDS else None
+                new = Clause(len(doc.clauses), si, "rel", parent=cur.idx, heading=heading,
+                             anchor=_anchor_before(doc, i, rel), where=l1 in WHERE_WORDS)
+                new.subject_rel = rel is not None and rel is n1 and rel.feats.get("Case") == "Nom"
+            elif _norm(n1.text) in ("а", "но", "однако"):
+                new = Clause(len(doc.clauses), si, "main", prev=main.idx, heading=heading)
+                main = new
+            elif _is_participle(n1) and not doc.in_mention(i + 1) \
+                    and doc.lemma(i - 1) not in GENERIC_EVENTS:
+                # (`в мероприятиях, посвященных Дням культуры`: the event is the
+                # main clause's own object, so no clause is cut there)
+                new = Clause(len(doc.clauses), si, "part", parent=cur.idx, heading=heading,
+                             anchor=_anchor_before(doc, i, n1))
+            elif l1 in ("что", "чтобы") and n1.pos in ("SCONJ", "PRON"):
+                new = Clause(len(doc.clauses), si, "comp", parent=cur.idx, heading=heading)
+            elif _segment_has_predicate(doc, i + 1, s.last):
+                has_pred = any(_is_predicate(an.tokens[k]) for k in cur.toks)
+                if cur.kind != "main" and has_pred:
+                    # the relative clause is over: the main clause resumes
+                    back = cur
+                    while back.kind != "main" and back.parent is not None:
+                        back = doc.clauses[back.parent]
+                    cur = back
+                elif cur.kind == "main" and has_pred and _norm(n1.text) != "и":
+                    new = Clause(len(doc.clauses), si, "main", prev=main.idx, heading=heading)
+                    main = new
+            if new is not None:
+                doc.clauses.append(new)
+                cur = new
+            i += 1
+    for m in doc.ms:
+        c = doc.clause_of(m)
+        if c is not None:
+            c.mentions.append(m)
+
+
+def _clause_lemmas(doc: Doc, c: Clause) -> set[str]:
+    """The lemmas of a clause's own words (outside mentions)."""
+    return {doc.lemma(i) for i in c.toks if not doc.in_mention(i)}
+
+
+def _has_predicate(doc: Doc, c: Clause, lemmas: set[str]) -> bool:
+    return any(_is_predicate(doc.an.tokens[i]) and doc.lemma(i) in lemmas
+               and not doc.in_mention(i) for i in c.toks)
+
+
+def _pred_lemmas(doc: Doc, c: Clause) -> set[str]:
+    """Verb lemmas of a clause (finite, participles, infinitives, converbs)."""
+    out = set()
+    for i in c.toks:
+        t = doc.an.tokens[i]
+        if not doc.in_mention(i) and (t.pos in ("VERB", "AUX") or _is_participle(t)):
+            out.add(_norm(t.lemma))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# ALTERNATIVE_NAME, LOCATED_IN, PART_OF, WORKPLACE ties
+
+
+def _initials(text: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+", text)).lower()
+
+
+def _is_abbreviation_of(short: str, full: str) -> bool:
+    letters = "".join(ch for ch in short if ch.isupper()).lower()
+    if len(letters) < 2 or len(short) >= len(full):
+        return False
+    it = iter(_initials(full))
+    return all(ch in it for ch in letters)
+
+
+def _alternative_names(doc: Doc, facts: Facts) -> None:
+    """`Казахстанский библиотечный союз (КБС)`, `НАБ РК (НАБ РК, г. Астана)`,
+    `... (далее – ...)`: head = the short name, tail = the full one."""
+    for a in doc.ms:
+        for b in doc.ms:
+            if b.start <= a.end or b.type != a.type or b.start - a.end > 12:
+                continue
+            g = doc.text[a.end:b.start]
+            if not re.fullmatch(r"\s*\(\s*(далее\s*[–—-]\s*)?", g, re.I):
+                continue
+            after = doc.text[b.end:b.end + 2].lstrip()
+            if not after.startswith((")", ",")):
+                continue
+            if "далее" in g or _is_abbreviation_of(b.text, a.text):
+                facts.add("ALTERNATIVE_NAME", b, a)
+
+
+def _is_region(m: Mention) -> bool:
+    if SETTLEMENT_RE.match(m.text):
+        return False
+    words = {_norm(w).rstrip(".") for w in re.findall(r"[\wӘәҒғҚқҢңӨөҰұҮүҺһІі.]+", m.text)}
+    norm_words = {_norm(w) for w in (m.normal or "").split()}
+    return any(w[:5] in {r[:5] for r in REGION_WORDS} for w in words | norm_words if len(w) > 1)
+
+
+def _located_in(doc: Doc, facts: Facts) -> None:
+    """A place nested in an organisation's name, bracketed after it, or attached to
+    it; a settlement followed by its region."""
+    for o in doc.ms:
+        if o.type not in ("ORGANIZATION", "LOCATION"):
+            continue
+        if o.type == "ORGANIZATION":
+            membership = doc.head_lemma(o) in MEMBERSHIP_BODIES
+            for loc in doc.children[o.id]:
+                if loc.type != "LOCATION" or membership:
+                    continue
+                # a consulate is not located in the country it represents
+                if CONSULATE_RE.search(doc.text[max(o.start, loc.start - 25):loc.start]) \
+                        and doc.text[o.start:loc.start].rstrip().split()[-1:] and \
+                        not re.search(r"\bв\s*$", doc.text[o.start:loc.start]):
+                    continue
+                facts.add("LOCATED_IN", o, loc)
+        # attached after it: `ЦРБ с. Иртышск`, `НАБ (г.Астана)`, `центре «Көрме» в г.Астана`,
+        # `г.Барнаул Алтайского края`, `г. Павлодаре (Республика Казахстан)`
+        for loc in _attached_places(doc, o):
+            if o.type == "LOCATION" and not _is_region(loc):
+                continue
+            facts.add("LOCATED_IN", o, loc)
+
+
+def _attached_places(doc: Doc, o: Mention) -> list[Mention]:
+    out = []
+    following = [m for m in doc.ms if m.start >= o.end and doc.parent[m.id] is doc.parent[o.id]]
+    for m in following[:3]:
+        g = doc.text[o.end:m.start]
+        if m.type == "LOCATION":
+            if re.fullmatch(r"\s*", g) or re.fullmatch(r"\s*\(\s*", g) or \
+                    (o.type == "ORGANIZATION" and re.fullmatch(r"\s+в\s+", g)):
+                out.append(m)
+            elif o.type == "ORGANIZATION" and re.fullmatch(r"\s*\([^()]*,\s*", g):
+                out.append(m)  # `НАБ РК (НАБ РК, г. Астана)`
+            break
+        if m.type == "ORGANIZATION" and re.fullmatch(r"\s*\(\s*", g):
+            continue  # the short name in brackets; the place may follow it
+        break
+    return out
+
+
+def _is_parent_after_unit(doc: Doc, o: Mention) -> bool:
+    """`[отдел] [ЦГБ]`: the parent named right after its unit."""
+    before = [m for m in doc.ms if m.end <= o.start and m.type == "ORGANIZATION"
+              and doc.parent[m.id] is doc.parent[o.id]]
+    return bool(before) and _is_unit(doc, before[-1]) and not doc.gap_text(before[-1], o)
+
+
+def _is_unit(doc: Doc, o: Mention) -> bool:
+    return doc.head_lemma(o) in UNIT_HEADS
+
+
+def _is_library(doc: Doc, o: Mention) -> bool:
+    return bool(LIBRARY_RE.search(o.text)) and not _is_unit(doc, o)
+
+
+def home_library(doc: Doc) -> Mention | None:
+    """The library the report is about: the organisation matching report.source,
+    else the first library mentioned."""
+    orgs = [m for m in doc.ms if m.type == "ORGANIZATION" and not doc.inside(m, "EVENT")]
+    src = _norm(doc.report.source or "")
+    if src:
+        for o in orgs:
+            if _norm(o.normal or o.text) == src or _norm(o.text) in src or src in _norm(o.normal or o.text):
+                return o
+    for o in orgs:
+        if _is_library(doc, o):
+            return o
+    return None
+
+
+def _part_of(doc: Doc, facts: Facts) -> None:
+    """A unit and its parent right after it (`отделом обслуживания ЦРБ`), or nested
+    (`Совета КБС`); a library unit with no parent: the library named earlier in
+    the sentence, else the library of the report."""
+    home = home_library(doc)
+    for u in doc.ms:
+        if u.type != "ORGANIZATION" or not _is_unit(doc, u):
+            continue
+        parent = None
+        for c in doc.children[u.id]:
+            if c.type == "ORGANIZATION" and c.start > doc.head(u).start:
+                parent = c
+                break
+        if parent is None:
+            nxt = [m for m in doc.ms if m.start >= u.end and m.start - u.end <= 2
+                   and doc.parent[m.id] is doc.parent[u.id]]
+            if nxt and nxt[0].type == "ORGANIZATION" and not doc.gap_text(u, nxt[0]):
+                parent = nxt[0]
+        if parent is not None:
+            facts.add("PART_OF", u, parent)
+            continue
+        h = doc.head(u)
+        named_centre = doc.head_lemma(u) == "центр" and h is not None and h.text[:1].isupper()
+        if (doc.head_lemma(u) not in LIBRARY_UNITS and not named_centre) or any(
+                c.type == "LOCATION" for c in doc.children[u.id]):
+            continue
+        # no parent named with it: the nearest library before it in the sentence
+        before = [m for m in doc.ms if m.type == "ORGANIZATION" and m.end <= u.start
+                  and doc.sent_of(m) == doc.sent_of(u) and _is_library(doc, m)
+                  and not doc.inside(m, "EVENT")]
+        if before:
+            facts.add("PART_OF", u, before[-1], 2)
+        elif home is not None:
+            facts.add("PART_OF", u, home, 1)
+
+
+def _workplace_ties(doc: Doc, facts: Facts) -> None:
+    """Organisations tied to a person outside the post phrase (GUIDE §5)."""
+    tops = [m for m in doc.ms if doc.is_top(m)]
+    for k, p in enumerate(tops):
+        if p.type != "PERSON":
+            continue
+        nxt = tops[k + 1:k + 2]
+        if nxt and nxt[0].type == "ORGANIZATION":
+            g = doc.gap_text(p, nxt[0])
+            # `Касенов Ерлан (Павлодарская ОУНБ ...)`, `Любимова Е.А. из Омской ... библиотеки`
+            if g in ("(", "из") and (g != "(" or doc.text[nxt[0].end:nxt[0].end + 1] == ")"):
+                facts.add("WORKPLACE", p, nxt[0])
+        # `Северная сельская библиотека (библиотекарь – Жумагулова А.Е.)`
+        j = k - 1
+        posts = doc.posts_of.get(p.id, [])
+        if j >= 0 and posts and tops[j].id == posts[0].id:
+            j -= 1
+        if j >= 0 and tops[j].type == "ORGANIZATION":
+            first = posts[0] if posts and posts[0].start < p.start else p
+            if doc.gap_text(tops[j], first) == "(" and doc.text[p.end:p.end + 1] == ")":
+                facts.add("WORKPLACE", p, tops[j])
+    for c in doc.clauses:
+        lem = _clause_lemmas(doc, c)
+        persons = [m for m in c.mentions if m.type == "PERSON" and doc.is_top(m)]
+        orgs = [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)]
+        # `Алтайскую ... библиотеку представляли [post] X и [post] Y`
+        if "представлять" in lem and orgs:
+            verb = next(i for i in c.toks if doc.lemma(i) == "представлять")
+            o = [m for m in orgs if doc.last_tok(m) < verb]
+            if o:
+                for p in persons:
+                    if doc.first_tok(p) > verb:
+                        facts.add("WORKPLACE", p, o[-1])
+    # `специалисты НАБ: заведующий отделом X ..., а главный специалист Y`
+    for s in doc.an.sents:
+        for i in range(s.first, s.last - 2):
+            if doc.lemma(i) in ("специалист", "сотрудник") and not doc.in_mention(i):
+                orgs = [m for m in doc.tok_mentions.get(i + 1, [])
+                        if m.type == "ORGANIZATION" and doc.first_tok(m) == i + 1 and doc.is_top(m)]
+                if orgs and doc.word(doc.last_tok(orgs[0]) + 1) == ":":
+                    for p in doc.ms:
+                        if p.type == "PERSON" and doc.is_top(p) and s.first <= doc.first_tok(p) < s.last \
+                                and p.start > orgs[0].end:
+                            facts.add("WORKPLACE", p, orgs[0])
+    # `Его заведующая X`: the organisation of the previous sentence that agrees
+    for prof, person in doc.post_of.items():
+        pm = doc.by_id[prof]
+        i = doc.first_tok(pm) - 1
+        if doc.word(i) not in ("его", "ее", "её"):
+            continue
+        gender = "Fem" if doc.word(i) in ("ее", "её") else "Masc"
+        sent = doc.sent_of(pm)
+        cands = [m for m in doc.ms if m.type == "ORGANIZATION" and m.end <= pm.start
+                 and doc.sent_of(m) >= sent - 1 and not doc.inside(m, "PROFESSION", "EVENT")
+                 and not _is_parent_after_unit(doc, m)]
+        agree = [m for m in cands if (doc.head(m) and doc.head(m).feats.get("Gender") in
+                                      ((gender,) if gender == "Fem" else ("Masc", "Neut")))]
+        pick = (agree or cands)[-1:] if (agree or cands) else []
+        for o in pick:
+            facts.add("WORKPLACE", person, o, 2)
+
+
+# ---------------------------------------------------------------------------
+# Events in context: focus, anaphors, the role an event plays in its clause
+
+
+class EventContext:
+    """Which event each clause is about, and how its explicit events are used."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.events = [m for m in doc.ms if m.type == "EVENT"]
+        self.context: dict[str, str] = {m.id: self._context(m) for m in self.events}
+        self.reportback = self._reportback()
+        self.inhouse: Mention | None = None
+        self._walk()
+
+    # -- how an event is used in its clause
+
+    def _context(self, e: Mention) -> str:
+        """ok | topic (`рассказала о X`) | material (`обзор материалов X`, `итоги X`) |
+        umbrella (`в рамках X`, `под эгидой X`) | plan (`подготовка к X`) | nested."""
+        doc = self.doc
+        if doc.inside(e, "ORGANIZATION", "PERSON"):
+            return "nested"
+        c = doc.clause_of(e)
+        i = doc.first_tok(e) - 1
+        seen_noun = False
+        while c is not None and i >= 0 and doc.clause_of_tok.get(i) is c:
+            t = doc.an.tokens[i]
+            lem, w = _norm(t.lemma), _norm(t.text)
+            if doc.in_mention(i) and not any(a.type == "EVENT" for a in doc.tok_mentions[i]):
+                i -= 1
+                continue
+            if w in ("о", "об", "обо", "про"):
+                return "topic"
+            if w in ("рамках", "эгидой") or lem in ("эгида",):
+                return "umbrella"
+            if lem in MATERIAL and not seen_noun:
+                return "material"
+            if _is_predicate(t) or t.pos == "VERB" or t.text in (",", "(", "–"):
+                break
+            if w in ("к",) and i + 1 == doc.first_tok(e):
+                return "plan"
+            if t.pos in ("NOUN", "PROPN") and lem not in MATERIAL | PRESENCE:
+                seen_noun = True
+            i -= 1
+        return "ok"
+
+    def positive_topic(self, e: Mention) -> bool:
+        """`о поездке на X`, `об участии в X`: the speaker's own presence."""
+        doc = self.doc
+        i = doc.first_tok(e) - 1
+        c = doc.clause_of(e)
+        while i >= 0 and doc.clause_of_tok.get(i) is c:
+            if doc.lemma(i) in PRESENCE:
+                return True
+            if doc.word(i) in ("о", "об", "обо"):
+                return doc.lemma(i + 1) in PRESENCE
+            i -= 1
+        return False
+
+    # -- report-back framing (GUIDE §6)
+
+    def _reportback(self) -> bool:
+        """The in-house day is framed as reporting on trips: `учеба по итогам выездов`,
+        `отчет специалистов о поездках ..., в которых они участвовали`."""
+        doc = self.doc
+        for s in doc.an.sents:
+            lem = {doc.lemma(i) for i in range(s.first, s.last)}
+            if lem & {"выезд", "поездка", "посещение", "командировка"} and \
+                    lem & {"итог", "отчет", "отчитаться", "участвовать"}:
+                return True
+        return False
+
+    # -- the event each clause is about
+
+    def _walk(self) -> None:
+        doc = self.doc
+        focus = None
+        self.first_focus: Mention | None = None
+        for c in doc.clauses:
+            evs = [e for e in c.mentions if e.type == "EVENT" and doc.is_top(e)
+                   and self.context[e.id] == "ok"]
+            preds = _pred_lemmas(doc, c)
+            new = None
+            if evs:
+                if c.heading and focus is None:
+                    new = evs[0]
+                elif c.kind in ("main", "comp") and not c.heading:
+                    if preds & HAPPEN_INTRANSITIVE:
+                        new = evs[0]
+                    elif preds & (PARTICIPATE | {"принять", "организовать", "провести"}) and \
+                            doc.event_kind(evs[0]) not in PART_EVENTS:
+                        new = evs[0]
+                    elif focus is None:
+                        new = evs[0]
+            if new is None and focus is None and c.kind == "rel" and evs and \
+                    preds & HAPPEN_INTRANSITIVE:
+                new = evs[0]
+            if new is not None and not (self.inhouse is not None):
+                focus = new
+                if self.first_focus is None and not c.heading:
+                    self.first_focus = new
+            if self.reportback and self.inhouse is None and focus is not None and \
+                    doc.event_kind(focus) in ("учеба", "день", "совещание", "семинар") :
+                self.inhouse = focus
+            c.focus = focus
+
+    def resolve(self, c: Clause, i: int) -> Mention | None:
+        """The event a bare noun at token i refers to (None for another event)."""
+        doc = self.doc
+        lem = doc.lemma(i)
+        if lem not in EVENT_ANAPHORS or doc.in_mention(i):
+            return None
+        t = doc.an.tokens[i]
+        if t.feats.get("Number") == "Plur" and lem not in ("чтение",):
+            return None
+        if any(doc.lemma(k) in OTHER_EVENT for k in range(max(0, i - 2), i)):
+            return None
+        want = ANAPHOR_SAME.get(lem, lem)
+        if want == "*":
+            return c.focus
+        before = [e for e in self.events if e.start < t.start and not doc.inside(e, "ORGANIZATION")]
+        for e in reversed(before):
+            kind = doc.event_kind(e)
+            if kind == want or kind.startswith(want) or ANAPHOR_SAME.get(kind) == want:
+                return e
+        return c.focus if c.focus is not None and doc.event_kind(c.focus) == want else None
+
+    def anaphors(self, c: Clause) -> list[tuple[int, Mention]]:
+        out = []
+        for i in c.toks:
+            e = self.resolve(c, i)
+            if e is not None:
+                out.append((i, e))
+        return out
+
+    def explicit(self, c: Clause, allowed=("ok",)) -> list[Mention]:
+        """The events a clause names, outermost, used as `allowed`."""
+        doc = self.doc
+        return [e for e in c.mentions if e.type == "EVENT" and self.context[e.id] in allowed
+                and not doc.inside(e, "EVENT")]
+
+    def wholes(self, e: Mention) -> list[Mention]:
+        """The enclosing event a part's participant also attends (GUIDE §6): an event
+        nested in it (`церемония награждения победителей [конкурса]`)."""
+        doc = self.doc
+        if doc.event_kind(e) in EDITION_EVENTS:
+            return []
+        return [w for w in doc.children[e.id] if w.type == "EVENT"
+                and doc.event_kind(w) not in SERIES_EVENTS]
+
+
+# ---------------------------------------------------------------------------
+# TAKES_PLACE_IN
+
+
+def _venues(doc: Doc, c: Clause) -> list[Mention]:
+    """Organisations and places in a locative of the clause: `в НБ РК г.Алматы`,
+    `на базе Назарбаев Университета`, `в НАБ РК (НАБ РК, г. Астана)`."""
+    out = []
+    for m in c.mentions:
+        if m.type not in ("ORGANIZATION", "LOCATION") or not doc.is_top(m):
+            continue
+        i = doc.first_tok(m) - 1
+        while doc.lemma(i) in ROOM_WORDS and not doc.in_mention(i):
+            i -= 1  # `в читальном зале [ЦРБ]`
+        w = doc.word(i)
+        if w in ("в", "во", "на") or (doc.lemma(i) == "база" and doc.word(i - 1) == "на"):
+            out.append(m)
+            out.extend(_attached_places(doc, m))
+    return out
+
+
+def _takes_place_in(doc: Doc, ev: EventContext, facts: Facts) -> None:
+    cands: dict[str, list[tuple[Mention, float]]] = defaultdict(list)
+    for c in doc.clauses:
+        preds = _pred_lemmas(doc, c)
+        venues = _venues(doc, c)
+        explicit = ev.explicit(c)
+        # `EVENT в ORG`, `EVENT на базе ORG`: the venue right after the event
+        for e in [m for m in c.mentions if m.type == "EVENT" and ev.context[m.id] != "nested"]:
+            for v in venues:
+                g = doc.text[e.end:v.start]
+                if re.fullmatch(r"\s*(в|во|на|на\s+базе)\s+", g) or (
+                        v in _attached_places(doc, _venue_head(doc, venues, v))
+                        and re.fullmatch(r"\s*(в|во|на|на\s+базе)\s+", doc.text[e.end:_venue_head(doc, venues, v).start])):
+                    cands[e.id].append((v, 3))
+        if c.kind == "rel" and c.where and c.anchor is not None:
+            # `посетили музей, где для них провели экскурсию`
+            if c.anchor.type == "ORGANIZATION":
+                for e in explicit:
+                    cands[e.id].append((c.anchor, 3))
+        if not venues:
+            continue
+        targets: list[Mention] = []
+        if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "EVENT" \
+                and preds & (HAPPEN | {"состояться", "пройти", "проходить"}):
+            targets.append(c.anchor)  # `форума, который прошел ... в г. Павлодаре`
+        if preds & (HAPPEN | PARTICIPATE | {"принять", "перевезти", "перенести"}):
+            targets += [e for e in explicit if doc.is_top(e)]
+            for i, e in ev.anaphors(c):
+                if ev.context.get(e.id) is None:
+                    continue
+                t = doc.an.tokens[i]
+                if t.rel.startswith("nsubj") or t.rel == "obj" or c.heading or \
+                        t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS:
+                    targets.append(e)
+        for e in targets:
+            for v in venues:
+                if v.start > e.start and v.start - e.end > 120:
+                    continue
+                cands[e.id].append((v, 3 if doc.clause_of(e) is c else 2))
+    # heading anaphors (`прошли обучение в Астане`) resolve forward to the body's event
+    _heading_places(doc, ev, cands)
+    for eid, vs in cands.items():
+        e = doc.by_id[eid]
+        places = [v for v, _ in vs if v.type == "LOCATION"]
+        settled = any(not _is_region(p) for p in places)
+        for v, strength in vs:
+            if v.type == "LOCATION" and settled and _is_region(v):
+                continue  # a settlement is given: regions come via LOCATED_IN
+            facts.add("TAKES_PLACE_IN", e, v, strength)
+
+
+def _venue_head(doc: Doc, venues: list[Mention], v: Mention) -> Mention:
+    """The venue a bracketed or attached place belongs to."""
+    for o in venues:
+        if o is not v and v in _attached_places(doc, o):
+            return o
+    return v
+
+
+def _heading_places(doc: Doc, ev: EventContext, cands) -> None:
+    """A title with no event but an activity in a place (`Сотрудники X прошли обучение
+    в Астане`): the place of the report's first event."""
+    if ev.first_focus is None:
+        return
+    for c in doc.clauses:
+        if not c.heading or any(m.type == "EVENT" for m in c.mentions):
+            continue
+        if not any(doc.lemma(i) in ("обучение", "стажировка", "семинар", "учеба", "курс")
+                   for i in c.toks):
+            continue
+        for v in _venues(doc, c):
+            if v.type == "LOCATION":
+                cands[ev.first_focus.id].append((v, 1))
+
+
+# ---------------------------------------------------------------------------
+# POINT_IN_TIME
+
+
+def _date_usable(doc: Doc, d: Mention) -> bool:
+    """Not a dateline, an end date (`до 15 декабря`), the period reviewed
+    (`итоги 2017 года`, `за 2022 год`, `план на 2024 год`)."""
+    c = doc.clause_of(d)
+    if c is None:
+        return False
+    if c.heading and not any(_is_predicate(doc.an.tokens[i]) for i in c.toks):
+        return False  # a dateline or the date of a title line
+    first = doc.an.sents[doc.sent_of(d)].first
+    i = doc.first_tok(d) - 1
+    if i < first:
+        return True
+    if doc.word(i) in ("до", "к", "на", "за", "по", "после", "с", "от"):
+        return False
+    for k in range(max(first, i - 2), i + 1):
+        if doc.lemma(k) in ("итог", "результат", "план", "отчет", "период"):
+            return False
+    return True
+
+
+AUDIENCE_GAP = re.compile(r"\s*(для(\s+[а-яёА-ЯЁ]+){1,4}\s*)?")
+
+
+def _point_in_time(doc: Doc, ev: EventContext, facts: Facts) -> None:
+    for c in doc.clauses:
+        dates = [d for d in c.mentions if d.type == "DATE" and _date_usable(doc, d)]
+        if not dates:
+            continue
+        lem = _clause_lemmas(doc, c)
+        if lem & {"итог", "подвести", "подводить"} and not lem & HAPPEN_INTRANSITIVE:
+            continue  # the date results are announced
+        preds = _pred_lemmas(doc, c)
+        targets: list[Mention] = []
+        if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "EVENT" \
+                and preds & (HAPPEN | PARTICIPATE):
+            targets.append(c.anchor)
+        events = [e for e in ev.explicit(c, ("ok", "plan")) if doc.is_top(e)]
+        if preds & (HAPPEN | PARTICIPATE | {"принять", "присоединиться", "стать"}):
+            targets += events
+            for i, e in ev.anaphors(c):
+                if doc.an.tokens[i].rel.startswith("nsubj") and \
+                        doc.lemma(doc.an.tokens[i].head) in HAPPEN_INTRANSITIVE:
+                    targets.append(e)
+        # a date right before or after the event: `провести в апреле 2024 г. фестиваль`,
+        # `на форуме «...» осенью прошлого года`, `семинара для сотрудников ЦБС в мае`
+        near = [e for e in c.mentions if e.type == "EVENT" and doc.is_top(e)
+                and ev.context[e.id] not in ("umbrella", "nested")]
+        for e in near:
+            for d in dates:
+                if AUDIENCE_GAP.fullmatch(doc.text[e.end:d.start]) or \
+                        re.fullmatch(r"\s*", doc.text[d.end:e.start]):
+                    targets.append(e)
+        seen = set()
+        for e in targets:
+            if e.id in seen:
+                continue
+            seen.add(e.id)
+            d = min(dates, key=lambda d: abs(d.start - e.start))
+            facts.add("POINT_IN_TIME", e, d, 3 if doc.clause_of(e) is c else 2)
+
+
+# ---------------------------------------------------------------------------
+# ORGANIZES
+
+
+def _subjects(doc: Doc, c: Clause, types=("ORGANIZATION", "PERSON")) -> list[Mention]:
+    """Persons and organisations of a clause that can be its actors: top-level, not
+    after a preposition, not in brackets, not the genitive of a staff or work noun,
+    not a parent named after its unit."""
+    out = []
+    for m in c.mentions:
+        if m.type not in types or not doc.is_top(m):
+            continue
+        i = doc.first_tok(m)
+        if i in doc.in_brackets or doc.word(i - 1) == "(":
+            continue
+        prev = i - 1
+        if doc.word(prev) in PREPOSITIONS:
+            continue
+        if doc.lemma(prev) in STAFF | WORK_NOUNS and not doc.in_mention(prev):
+            continue
+        if doc.lemma(prev - 1) in ("из",) or doc.word(prev) == "рук":
+            continue
+        pm = [u for u in doc.tok_mentions.get(prev, []) if doc.is_top(u)]
+        if pm and pm[0].type == "ORGANIZATION" and _is_unit(doc, pm[0]):
+            continue  # `отдел [ЦГБ]`: the parent of a unit
+        if m.type == "ORGANIZATION" and doc.word(prev) in ("при",):
+            continue
+        out.append(m)
+    return out
+
+
+def _clause_events(doc: Doc, ev: EventContext, c: Clause, fallback: bool = True) -> list[Mention]:
+    """The events a clause's predicate is about: named ones, anaphors, the anchor of a
+    relative clause, else the focus."""
+    evs = ev.explicit(c)
+    if evs:
+        return evs
+    out = [e for _, e in ev.anaphors(c)]
+    if out:
+        return _uniq(out)
+    if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "EVENT":
+        return [c.anchor]
+    # a pronoun object: `Провела его`, `Его организовали`, `Участие в нем приняли`
+    if any(doc.word(i) in ("его", "ее", "её", "нем", "нём", "ней", "нему", "него")
+           for i in c.toks):
+        return [c.focus] if c.focus else []
+    if c.prev is not None and not any(_is_predicate(doc.an.tokens[i]) for i in c.toks):
+        return _clause_events(doc, ev, doc.clauses[c.prev], fallback)
+    return [c.focus] if (fallback and c.focus is not None) else []
+
+
+def _elliptic_lemmas(doc: Doc, c: Clause) -> set[str]:
+    """`ЦГБ подготовила квест, а детская библиотека – программу`: the second clause
+    borrows the predicate of the first."""
+    lem = _clause_lemmas(doc, c)
+    if c.prev is not None and not any(_is_predicate(doc.an.tokens[i]) for i in c.toks):
+        lem |= _clause_lemmas(doc, doc.clauses[c.prev])
+    return lem
+
+
+def _object_event(doc: Doc, ev: EventContext, c: Clause, verb_lemmas: set[str]) -> list[Mention]:
+    """Events that are the object of a verb (`провела [мастер-класс]`, `[Выставку]
+    подготовил`, `провели [онлайн-встречу]`), not a genitive (`Обзор экспозиции провела`)."""
+    out = []
+    verbs = [i for i in c.toks if doc.lemma(i) in verb_lemmas and not doc.in_mention(i)]
+    if not verbs:
+        return out
+    for e in ev.explicit(c, ("ok",)):
+        if not doc.is_top(e):
+            continue
+        h = doc.head(e)
+        first = doc.first_tok(e)
+        # the word before the event is the verb, an adverb, a `для ...` phrase, or a date
+        prev = first - 1
+        while prev >= 0 and doc.clause_of_tok.get(prev) is c and (
+                doc.an.tokens[prev].pos in ("ADV", "ADP", "ADJ", "DET", "NOUN", "PROPN", "NUM")
+                and doc.lemma(prev) not in MATERIAL and doc.word(prev) not in ("о", "об", "в", "на")
+                or doc.in_mention(prev) and not any(
+                    x.type == "EVENT" for x in doc.tok_mentions[prev])):
+            if doc.an.tokens[prev].pos in ("NOUN", "PROPN") and not doc.in_mention(prev) and \
+                    doc.an.tokens[prev].feats.get("Case") in ("Acc", "Nom") and \
+                    doc.lemma(prev) not in ("гость", "коллега", "участник", "читатель"):
+                break
+            prev -= 1
+        if prev in verbs or (h is not None and h.feats.get("Case") in ("Nom", "Acc")
+                             and any(abs(v - first) < 12 for v in verbs)
+                             and doc.word(first - 1) not in PREPOSITIONS):
+            out.append(e)
+    for i, e in ev.anaphors(c):
+        t = doc.an.tokens[i]
+        if t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS and \
+                not (t.feats.get("Case") == "Gen"):
+            # `Выставку подготовил`, `Семинар открыл`: not `Обзор экспозиции`
+            if doc.lemma(i - 1) in MATERIAL:
+                continue
+            out.append(e)
+    if any(doc.word(i) in ("его", "ее", "её", "их") and doc.an.tokens[i].feats.get("Case") == "Acc"
+           for i in c.toks) and c.focus is not None:
+        out.append(c.focus)
+    return _uniq(out)
+
+
+def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
+    home = home_library(doc)
+    for c in doc.clauses:
+        lem = _elliptic_lemmas(doc, c)
+        planned = bool(lem & PLAN)
+        subjects = _subjects(doc, c)
+        # the owner named in the event's name: `конференция [РБА]`, `заседании [Совета КБС]`
+        for e in c.mentions:
+            if e.type != "EVENT":
+                continue
+            owners = [o for o in doc.children[e.id] if o.type == "ORGANIZATION"]
+            if owners and doc.event_kind(e) != "день":
+                facts.add("ORGANIZES", owners[0], e, 3, "organiser")
+        if planned:
+            continue
+        # `Организаторами форума выступили A и B`, `Организатором акции выступил A`
+        if "организатор" in lem:
+            evs = _clause_events(doc, ev, c)
+            for s in subjects:
+                for e in evs:
+                    facts.add("ORGANIZES", s, e, 3, "organiser")
+            continue
+        # `Его организовали A и B`, `НАБ РК провела конференцию`, `A подготовила квест`,
+        # `X провела мастер-класс`, `Выставку подготовил отдел`, `Саблин представил выставку`
+        verbs = lem & ORGANISE
+        if verbs:
+            evs = _object_event(doc, ev, c, verbs | {"провести", "проводить"})
+            if c.kind == "rel" and c.anchor is not None and c.anchor.type == "EVENT" and \
+                    not ev.explicit(c):
+                evs = [c.anchor]  # `конкурсе, который проводит управление`
+            agents = subjects
+            if c.anchor is not None and c.anchor.type in ("ORGANIZATION", "PERSON") and \
+                    not subjects and (c.kind == "part" or c.subject_rel):
+                agents = [c.anchor]  # `АКУНБ, которая координировала проведение акции`
+            if "проведение" in lem and not evs:
+                evs = [e for _, e in ev.anaphors(c)]
+            if "представить" in verbs and not verbs - {"представить"}:
+                evs = [e for e in evs if doc.event_kind(e) in ("выставка", "экспозиция")]
+            # `Из фонда областной библиотеки была организована выставка`
+            if not agents:
+                agents = [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)
+                          and doc.lemma(doc.first_tok(m) - 1) == "фонд"]
+            for e in evs:
+                for a in agents:
+                    if a.type == "ORGANIZATION" and a in _venues(doc, c):
+                        continue  # the venue is not the organiser
+                    facts.add("ORGANIZES", a, e, 3, "organiser")
+        # `совместно с X`: X organises too; a passive with no agent: the host library
+        if "совместно" in lem:
+            evs = _clause_events(doc, ev, c)
+            partners = [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)
+                        and doc.word(doc.first_tok(m) - 1) in ("с", "со")
+                        and doc.word(doc.first_tok(m) - 2) == "совместно"]
+            for e in evs:
+                for p in partners:
+                    facts.add("ORGANIZES", p, e, 3, "organiser")
+                if partners and not [s for s in subjects if s not in partners]:
+                    host = _host(doc, e) or home
+                    if host is not None:
+                        facts.add("ORGANIZES", host, e, 2, "organiser")
+
+
+def _host(doc: Doc, e: Mention) -> Mention | None:
+    """The library an event takes place in, as already stated in the text."""
+    for c in doc.clauses:
+        if e in c.mentions:
+            for v in _venues(doc, c):
+                if v.type == "ORGANIZATION" and _is_library(doc, v):
+                    return v
+    return None
+
+
+# ---------------------------------------------------------------------------
+# PARTICIPANT_IN
+
+
+def _role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
+    """The role a clause gives its actors, None when it gives no participation."""
+    if "делегация" in lem or "делегат" in lem:
+        if lem & {"возглавить", "возглавлять", "глава", "руководитель"}:
+            return "head-of-delegation"
+        return "delegate"
+    for noun, role in ROLE_NOUNS.items():
+        if noun in lem and noun != "организатор":
+            if noun == "ведущий" and not _is_role_noun(doc, c, "ведущий"):
+                continue
+            if noun == "участник" and not _is_role_noun(doc, c, "участник"):
+                continue
+            if noun in ("председатель",) and not lem & {"жюри", "комиссия"}:
+                continue
+            return role
+    if lem & {"жюри"} or ("комиссия" in lem and lem & {"войти", "член", "состав"}):
+        return "jury"
+    if lem & {"представить", "презентовать"} and lem & {"экспозиция", "коллекция", "стенд"}:
+        return "exhibitor"
+    if lem & {"вести"} or ("заседание" in lem and "вести" in lem):
+        return "moderator"
+    if lem & SPEAK or lem & TALK_NOUNS:
+        return "speaker"
+    if "принять" in lem and "участие" in lem:
+        return "participant"
+    if lem & PARTICIPATE or lem & ACT or "место" in lem and "занять" in lem:
+        return "participant"
+    if "войти" in lem and "состав" in lem:
+        return "participant"
+    return None
+
+
+def _is_role_noun(doc: Doc, c: Clause, noun: str) -> bool:
+    """`стала участником`, `участники семинара X`, `Ведущей встречи была`; not
+    `к участникам`, `познакомила участников`."""
+    for i in c.toks:
+        if doc.lemma(i) == noun and not doc.in_mention(i):
+            case = doc.an.tokens[i].feats.get("Case")
+            if case in ("Nom", "Ins") and doc.word(i - 1) not in PREPOSITIONS:
+                return True
+    return False
+
+
+def _materials_only(doc: Doc, c: Clause, lem: set[str]) -> bool:
+    """`сделала обзор материалов вебинара`, `опираясь на опубликованные материалы`,
+    `обзор видеозаписей`: the speaker did not attend what they summarise."""
+    return bool(lem & {"материал", "видеозапись", "запись"} and lem & {
+        "обзор", "опираться", "размещенный", "разместить", "опубликовать", "опубликованный",
+        "подготовить", "сделать", "посмотреть"}) or ("обзор" in lem and lem & {"запись",
+                                                                              "видеозапись"})
+
+
+def _persons(doc: Doc, c: Clause) -> list[Mention]:
+    """The persons who act in a clause (and a relative clause's antecedent)."""
+    out = [m for m in _subjects(doc, c, ("PERSON",))]
+    # `выступление [post] Сагындыковой`: the speaker in the genitive of a talk noun
+    for m in c.mentions:
+        if m.type == "PERSON" and doc.is_top(m) and m not in out:
+            i = doc.first_tok(m) - 1
+            posts = doc.posts_of.get(m.id, [])
+            if posts and doc.last_tok(posts[0]) == i:
+                i = doc.first_tok(posts[0]) - 1
+            if doc.lemma(i) in TALK_NOUNS:
+                out.append(m)
+    # a post before the name after a preposition is the person's, not the person's own:
+    # `с докладом выступила [post] X` already passes; `к [post] X` does not
+    for m in list(out):
+        posts = doc.posts_of.get(m.id, [])
+        if posts and doc.last_tok(posts[0]) < doc.first_tok(m):
+            w = doc.word(doc.first_tok(posts[0]) - 1)
+            if w in PREPOSITIONS - {"с"} and w not in ("в", "на"):
+                out.remove(m)
+    if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "PERSON":
+        out.insert(0, c.anchor)
+    return out
+
+
+def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
+    """Organisations that take part themselves (GUIDE §6): the subject of `приняла
+    участие`, `присоединилось к`, `заняла место`; `в составе делегации X`; `X
+    представляли ...`; the winner `присуждено X`."""
+    out = []
+    part = ("принять" in lem and "участие" in lem) or lem & {"участвовать", "присоединиться",
+                                                            "присудить"} \
+        or ("занять" in lem and "место" in lem) or ("участник" in lem and _is_role_noun(doc, c, "участник"))
+    for m in c.mentions:
+        if m.type != "ORGANIZATION" or not doc.is_top(m):
+            continue
+        i = doc.first_tok(m)
+        h = doc.head(m)
+        prevw = doc.word(i - 1)
+        if doc.lemma(i - 1) == "делегация" and doc.lemma(i - 2) in ("состав", "в"):
+            out.append(m)  # `в составе делегации Пушкинской библиотеки`
+            continue
+        if "представлять" in lem and h is not None and h.feats.get("Case") == "Acc" and \
+                any(doc.lemma(k) == "представлять" for k in c.toks if k > i):
+            out.append(m)  # `Алтайскую ... библиотеку представляли X и Y`
+            continue
+        if not part or prevw in PREPOSITIONS or doc.lemma(i - 1) in STAFF or i in doc.in_brackets:
+            continue
+        if h is not None and h.feats.get("Case") in ("Gen", "Ins", "Loc"):
+            continue
+        if m in _subjects(doc, c, ("ORGANIZATION",)) or ("присудить" in lem or "третий" in lem):
+            out.append(m)
+    if c.prev is not None and not any(_is_predicate(doc.an.tokens[i]) for i in c.toks):
+        # `Второе место присуждено X, третье – Y`
+        prev_lem = _clause_lemmas(doc, doc.clauses[c.prev])
+        if prev_lem & {"присудить", "занять"}:
+            out += [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)]
+    return _uniq(out)
+
+
+def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
+    reporters: list[tuple[Mention, Clause]] = []
+    for c in doc.clauses:
+        lem = _elliptic_lemmas(doc, c)
+        if c.kind in ("rel", "part") and c.parent is not None and c.anchor is not None \
+                and c.anchor.type == "EVENT" and not (lem & (PARTICIPATE | SPEAK | ACT) or "участие" in lem):
+            continue
+        if lem & PLAN:
+            continue
+        if c.heading:
+            _heading_participants(doc, ev, c, facts)
+            continue
+        role = _role(doc, c, lem)
+        if role is None:
+            continue
+        persons = _persons(doc, c)
+        orgs = _orgs_participating(doc, c, lem)
+        if not persons and not orgs:
+            continue
+        materials = _materials_only(doc, c, lem)
+        explicit = ev.explicit(c)
+        topics = [e for e in ev.explicit(c, ("topic",)) if ev.positive_topic(e)]
+        targets = list(explicit) + topics
+        if not targets:
+            targets = _clause_events(doc, ev, c)
+        if role in ("jury",) or "победитель" in lem or ("место" in lem and "занять" in lem) \
+                or "присудить" in lem:
+            targets = _contest(doc, ev, c, targets)
+        # relative clauses of the event: `форуме, где она выступала с докладом`,
+        # `мастер-классе, в котором участвовала сама`
+        for r in doc.clauses:
+            if r.parent == c.idx and r.kind == "rel" and r.anchor is not None:
+                rl = _clause_lemmas(doc, r)
+                if rl & (PARTICIPATE | SPEAK | {"консультировать", "представить"}) or "участие" in rl:
+                    anchor = r.anchor if r.anchor.type == "EVENT" else _event_before(doc, r.anchor)
+                    if anchor is not None:
+                        targets.append(anchor)
+        if materials:
+            targets = [e for e in targets if e in explicit and ev.context[e.id] == "ok"
+                       and e not in _genitive_of_material(doc, c)] or (
+                [c.focus] if c.focus is not None and ev.inhouse is None else [])
+        speaker = role == "speaker" or bool(lem & SPEAK)
+        for p in persons:
+            if speaker and ev.inhouse is not None and c.sent >= doc.sent_of(ev.inhouse):
+                reporters.append((p, c))
+            for e in _with_wholes(ev, c, targets):
+                facts.add("PARTICIPANT_IN", p, e, 3 if e in c.mentions else 2, role)
+            # `провела мастер-класс`: who conducts an event organises it too
+            if "провести" in lem:
+                for e in _object_event(doc, ev, c, {"провести"}):
+                    facts.add("ORGANIZES", p, e, 3, "organiser")
+                    facts.add("PARTICIPANT_IN", p, e, 3, "organiser")
+        for o in orgs:
+            for e in targets:
+                facts.add("PARTICIPANT_IN", o, e, 3 if e in c.mentions else 2,
+                          "exhibitor" if role == "exhibitor" else "participant")
+    _report_back(doc, ev, reporters, facts)
+
+
+def _genitive_of_material(doc: Doc, c: Clause) -> list[Mention]:
+    return [e for e in c.mentions if e.type == "EVENT"
+            and doc.lemma(doc.first_tok(e) - 1) in MATERIAL]
+
+
+def _event_before(doc: Doc, m: Mention) -> Mention | None:
+    """`о Дне методиста в Иртышской ЦБС, где ...`: the event a venue is attached to."""
+    evs = [e for e in doc.ms if e.type == "EVENT" and e.end <= m.start
+           and re.fullmatch(r"\s*(в|во|на)\s+", doc.text[e.end:m.start])]
+    return evs[-1] if evs else None
+
+
+def _contest(doc: Doc, ev: EventContext, c: Clause, targets: list[Mention]) -> list[Mention]:
+    """Jury and prize-winners belong to the last competition mentioned."""
+    if any(doc.event_kind(e) in CONTEST_EVENTS for e in targets):
+        return [e for e in targets if doc.event_kind(e) in CONTEST_EVENTS]
+    first = doc.an.tokens[c.toks[0]].start
+    before = [e for e in ev.events if e.start < first and doc.event_kind(e) in CONTEST_EVENTS]
+    return [before[-1]] if before else targets
+
+
+def _with_wholes(ev: EventContext, c: Clause, targets: list[Mention]) -> list[Mention]:
+    """A part's participant attends the whole: the event nested in the part, or the
+    event the text is about (`провела практикум` at a seminar)."""
+    doc = ev.doc
+    out = []
+    for e in targets:
+        out.append(e)
+        out += ev.wholes(e)
+        if doc.event_kind(e) in PART_EVENTS and c.focus is not None and c.focus is not e \
+                and doc.event_kind(c.focus) not in PART_EVENTS | SERIES_EVENTS:
+            out.append(c.focus)
+    return _uniq(out)
+
+
+def _heading_participants(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -> None:
+    """Title lines: `ЦБС г.Экибастуза на заседании Совета КБС`, `Северная сельская
+    библиотека – участник областного конкурса`."""
+    orgs = [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)]
+    evs = [m for m in c.mentions if m.type == "EVENT" and doc.is_top(m)]
+    for o in orgs:
+        for e in evs:
+            if e.start > o.end and re.fullmatch(r"\s*(на|в|во|[–—-]\s*участник\w*)\s+",
+                                                doc.text[o.end:e.start]):
+                facts.add("PARTICIPANT_IN", o, e, 2, "participant")
+
+
+def _report_back(doc: Doc, ev: EventContext, reporters, facts: Facts) -> None:
+    """The in-house meeting rule (GUIDE §6): who reports at an in-house day framed as
+    a trip report attends it, and the events of their block of text, unless they only
+    reviewed materials. The block is the reporter's paragraph up to their sentence,
+    after the previous reporter's sentence."""
+    inhouse = ev.inhouse
+    if inhouse is None:
+        return
+    last_sent: dict[int, int] = {}
+    for p, c in sorted(reporters, key=lambda pc: pc[1].sent):
+        facts.add("PARTICIPANT_IN", p, inhouse, 2, "speaker")
+        if not ev.reportback:
+            continue
+        sent = doc.an.sents[c.sent]
+        line = doc.line_of(sent.start)
+        lem = {doc.lemma(i) for i in range(sent.first, sent.last)}
+        if _materials_only(doc, c, lem):
+            continue
+        start = last_sent.get(line, -1)
+        for e in ev.events:
+            s = doc.sent_of(e)
+            if doc.line_of(e.start) != line or not (start < s <= c.sent) or e is inhouse:
+                continue
+            if ev.context[e.id] in ("umbrella", "nested", "plan", "material") or \
+                    doc.inside(e, "EVENT"):
+                continue
+            if doc.key_equal(e, inhouse) if hasattr(doc, "key_equal") else False:
+                continue
+            facts.add("PARTICIPANT_IN", p, e, 2, "speaker")
+        last_sent[line] = c.sent

@@ -1,0 +1,117 @@
+"""Entity rules on sentences written for these tests (GUIDE §2 constructions)."""
+
+import pytest
+
+from kgraph.analyse import analyse
+from kgraph.entities import find_entities
+from kgraph.model import Report
+
+
+def entities(text, date="2023-05-10"):
+    report = Report(path="t.txt", id="t.txt", text=text, date=date)
+    return find_entities(analyse(text), report)
+
+
+def spans(text, etype):
+    return [(m.text, m.normal) for m in entities(text) if m.type == etype]
+
+
+def test_event_with_ordinal_level_and_title_is_one_span():
+    text = "Делегация приняла участие в V Международной научно-практической конференции «Книга и город» в г.Омске."
+    (event,) = [m for m in entities(text) if m.type == "EVENT"]
+    assert event.text == "V Международной научно-практической конференции «Книга и город»"
+    assert event.normal == "V Международная научно-практическая конференция «Книга и город»"
+    assert event.attrs["kind"] == "conference"
+    assert event.attrs["ordinal"] == 5
+    assert event.attrs["level"] == "international"
+
+
+def test_bare_event_anaphor_is_not_an_event():
+    text = "Итоги съезда обсудили на следующем заседании."
+    assert spans(text, "EVENT") == []
+
+
+def test_topic_complement_belongs_to_the_event():
+    text = "Сотрудники посетили семинар-тренинг по работе с электронными каталогами в Астане."
+    assert spans(text, "EVENT") == [("семинар-тренинг по работе с электронными каталогами",
+                                     "семинар-тренинг по работе с электронными каталогами")]
+
+
+def test_round_table_and_days_of_culture():
+    text = "В рамках Дней культуры Костанайской области прошел круглый стол «Читающий регион»."
+    events = spans(text, "EVENT")
+    assert ("Дней культуры Костанайской области", "Дни культуры Костанайской области") in events
+    assert ("круглый стол «Читающий регион»", "круглый стол «Читающий регион»") in events
+
+
+def test_post_before_name_nests_unit_and_library():
+    text = "Заведующая отделом обслуживания Кашинской библиотеки Н.П. Орлова выступила с докладом."
+    ents = entities(text)
+    post = next(m for m in ents if m.type == "PROFESSION")
+    assert post.text == "Заведующая отделом обслуживания Кашинской библиотеки"
+    assert post.normal.startswith("заведующая отделом обслуживания")
+    orgs = [m.text for m in ents if m.type == "ORGANIZATION"]
+    assert "отделом обслуживания" in orgs
+    assert "Кашинской библиотеки" in orgs
+
+
+def test_post_without_a_named_person_is_not_annotated():
+    text = "Методисты и библиотекари района обсудили план работы."
+    assert spans(text, "PROFESSION") == []
+
+
+def test_bare_library_noun_only_inside_a_post():
+    text = "Руководитель библиотеки А.К. Сейтова рассказала, что библиотека получила книги."
+    orgs = [m.text for m in entities(text) if m.type == "ORGANIZATION"]
+    assert orgs == ["библиотеки"]
+
+
+def test_eponym_library_is_an_organisation_with_a_nested_person():
+    text = "Выставку подготовила областная библиотека им.С.Торайгырова."
+    ents = entities(text)
+    org = next(m for m in ents if m.type == "ORGANIZATION")
+    assert org.text == "областная библиотека им.С.Торайгырова"
+    assert org.normal == "областная библиотека им. С. Торайгырова"
+    person = next(m for m in ents if m.type == "PERSON")
+    assert org.start <= person.start and person.end <= org.end
+
+
+def test_settlement_marker_is_inside_the_place_and_dropped_from_the_normal():
+    text = "Семинар прошел в г.Павлодаре."
+    assert spans(text, "LOCATION") == [("г.Павлодаре", "Павлодар")]
+
+
+def test_geographic_region_is_a_place_not_a_person():
+    text = "Книги рассказывают об истории Павлодарского Прииртышья."
+    assert spans(text, "LOCATION") == [("Павлодарского Прииртышья", "Павлодарское Прииртышье")]
+
+
+def test_abbreviation_with_country_is_one_organisation():
+    text = "В сентябре в НБ РК г.Алматы состоялся съезд."
+    ents = entities(text)
+    assert ("НБ РК", "ORGANIZATION") in [(m.text, m.type) for m in ents]
+    assert ("РК", "LOCATION") in [(m.text, m.type) for m in ents]
+    assert ("г.Алматы", "LOCATION") in [(m.text, m.type) for m in ents]
+
+
+def test_nothing_is_found_inside_a_quoted_title():
+    text = "Открылась выставка «Астана – столица Казахстана»."
+    assert [m.type for m in entities(text)] == ["EVENT"]
+
+
+def test_unit_stops_before_its_parent():
+    text = "Главный библиотекарь сектора редких книг Омской ГОНБ им. А.С. Пушкина Е.В. Белова провела экскурсию."
+    orgs = [m.text for m in entities(text) if m.type == "ORGANIZATION"]
+    assert "сектора редких книг" in orgs
+    assert "Омской ГОНБ им. А.С. Пушкина" in orgs
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Сотрудники посетили Всероссийский библиотечный конгресс.", "congress"),
+    ("Открылась книжная выставка-ярмарка «Читай, Казахстан!».", "book_fair"),
+    ("Библиотека присоединилась к республиканской акции «Читающая страна».", "campaign"),
+    ("Подведены итоги областного конкурса «Лучший библиотекарь».", "contest"),
+])
+def test_event_kinds(text, expected):
+    (event,) = [m for m in entities(text) if m.type == "EVENT"]
+    assert event.attrs["kind"] == expected
