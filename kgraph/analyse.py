@@ -85,10 +85,13 @@ class Analysis:
         for etype, start, end, _ in self.ner:
             if start == tok.start and etype in types:
                 j = i
-                while j < len(self.tokens) and self.tokens[j].start < end:
+                while j < len(self.tokens) and self.tokens[j].start < end and self.tokens[j].text != "(":
                     j += 1
                 return j
         return None
+
+    def person_starts_at(self, i: int) -> bool:
+        return any(t == "PERSON" and s == self.tokens[i].start for t, s, _, _ in self.ner)
 
     def tokens_in(self, start: int, end: int) -> list[Token]:
         i = self.token_at(start)

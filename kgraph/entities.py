@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 
+from kgraph import gazetteer
 from kgraph import lexicon as lx
-from kgraph.analyse import Analysis, Token
+from kgraph.analyse import Analysis, Token, get_analyzer
 from kgraph.model import Mention, Report
 from kgraph.phrases import (
     DASHES,
+    DEICTIC,
     Phrase,
     eponym_end,
+    is_initial,
+    is_name_word,
     genitive_np,
     inflect_word,
     is_abbrev,
@@ -44,6 +48,7 @@ def find_entities(an: Analysis, report: Report) -> list[Mention]:
     titles = quoted_spans(an)
     cands: list[Mention] = []
     cands += natasha_mentions(an, titles)
+    cands += rule_places(an)
     person_starts = {m.start for m in cands if m.type == "PERSON"}
     cands += event_mentions(an)
     cands += org_mentions(an, person_starts)
@@ -60,18 +65,87 @@ def find_entities(an: Analysis, report: Report) -> list[Mention]:
 def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mention]:
     out = []
     for etype, start, end, normal in an.ner:
+        cut = an.text.find("(", start, end)
+        if cut > start:  # "Казахстанский библиотечный союз (КБС)": two names, not one
+            end = len(an.text[:cut].rstrip())
+            normal = tidy(normal.split("(")[0])
         if etype == "PERSON" and looks_like_place(an, start, end):
             etype = "LOCATION"
             normal = place_normal(an, start, end)
         attrs = {"source": "ner"}
         if etype == "LOCATION":
-            start = with_marker(an.text, start)
-            normal = tidy(re.sub(r"^(?:г|с|пос|п|ст)\.\s?", "", normal))
             if is_place_adjective(an, start, end):
                 continue
+            start, end, normal = place_extent(an, start, end, normal)
         if etype == "ORGANIZATION":
+            end = before_person(an, start, end)
             normal, attrs["kind"] = ner_org(an, start, end, normal)
+            attrs["bare"] = generic_org(an, start, end)
         out.append(Mention("", etype, start, end, an.text[start:end], normal, attrs=attrs))
+    return out
+
+
+def place_extent(an: Analysis, start: int, end: int, normal: str) -> tuple[int, int, str]:
+    """`г.Барнаул` (marker inside), `Павлодарской обл.` (abbreviation's stop inside),
+    `области Абай` (the area word is part of the name when it comes first)."""
+    start = with_marker(an.text, start)
+    normal = tidy(re.sub(r"^(?:г|с|пос|п|ст)\.\s?", "", normal))
+    if an.text[end - 3:end] == "обл" and an.text[end:end + 1] == ".":
+        end += 1
+        normal = re.sub(r"\bобл$", "область", normal)
+    i = an.token_at(start)
+    if i and an.tokens[i - 1].lemma in lx.AREA_WORDS and an.tokens[i].feats.get("Case") == "Nom":
+        area = an.tokens[i - 1]
+        name = f"{area.lemma} {an.text[start:end]}"
+        if gazetteer.load().lookup(name, "LOCATION"):
+            return area.start, end, name
+    return start, end, normal
+
+
+def before_person(an: Analysis, start: int, end: int) -> int:
+    """Natasha runs `Омской ГОНБ им. А.С. Пушкина Т.Н. Гребенщикова` together: an
+    organisation stops where a person starts, unless the person is its eponym."""
+    for etype, pstart, _, _ in an.ner:
+        if etype == "PERSON" and start < pstart < end:
+            before = an.text[start:pstart].rstrip()
+            if not before.endswith(("им.", "имени")):
+                return len(an.text[:pstart].rstrip())
+    return end
+
+
+def generic_org(an: Analysis, start: int, end: int) -> bool:
+    """`ЦБС`, `Совета`: a generic abbreviation or bare noun, not a name (GUIDE §2)."""
+    toks = an.tokens_in(start, end)
+    if toks[0].lemma in DEICTIC or toks[0].lemma in lx.NOT_ORG_MODIFIERS:
+        return True  # "Наша библиотека", "ближайшем филиале"
+    if len(toks) != 1:
+        return False
+    tok = toks[0]
+    return tok.text in lx.GENERIC_ABBREVIATIONS or (not tok.text.isupper() and tok.lemma in lx.ORG_HEADS)
+
+
+def rule_places(an: Analysis) -> list[Mention]:
+    """Places Natasha misses: after a settlement marker (`с. Кызылжар`, `села Тереңкөл`),
+    `РК`/`РФ`, and names the gazetteer knows as written (`Семей`)."""
+    out = []
+    gaz = gazetteer.load()
+    found = [(s, e) for t, s, e, _ in an.ner if t == "LOCATION"]
+    for sent in an.sents:
+        for i in range(sent.first, sent.last):
+            tok = an.tokens[i]
+            if not is_name_word(tok) and tok.text not in ("РК", "РФ"):
+                continue
+            if any(a <= tok.start < b for a, b in found):
+                continue
+            start = with_marker(an.text, tok.start)
+            end = tok.end
+            marked = start < tok.start or (i > sent.first and an.tokens[i - 1].lemma in lx.SETTLEMENT_WORDS)
+            known = i > sent.first and gaz.lookup(tok.text, "LOCATION") is not None
+            if tok.text in ("РК", "РФ") or marked or known:
+                normal = tok.text if (tok.text.isupper() or known) else \
+                    inflect_word(tok.text, "NOUN", tok.feats, {"nomn", "sing"})
+                out.append(Mention("", "LOCATION", start, end, an.text[start:end], normal,
+                                   attrs={"source": "rule"}))
     return out
 
 
@@ -119,7 +193,15 @@ def place_normal(an: Analysis, start: int, end: int) -> str:
 
 # --- rule phrases ----------------------------------------------------------------------
 
+def section_event(an: Analysis, i: int) -> bool:
+    """`секции «Цифровые коллекции»` (a titled part of a congress) is an event;
+    `Секции библиотечного краеведения РБА` is a body of the association."""
+    return an.tokens[i].lemma == "секция" and i + 1 < len(an.tokens) and an.tokens[i + 1].text in "«\""
+
+
 def event_kind(an: Analysis, tok: Token) -> str | None:
+    if tok.lemma == "секция" and section_event(an, tok.i):
+        return "section"
     lemma = tok.lemma
     if lemma in lx.EVENT_HEADS:
         return lx.EVENT_HEADS[lemma]
@@ -144,14 +226,49 @@ def event_mentions(an: Analysis) -> list[Mention]:
             ph = grow(an, i, sent.first, sent.last, mode="event")
             if special is not None and not has_words(an, ph, special):
                 continue
+            if is_plural(tok) and tok.lemma != "день":
+                continue  # plural and habitual mentions are not one event (GUIDE §2)
+            if has_words(an, ph, lx.PART_MODIFIERS):
+                continue
             kind = kind or lx.EVENT_KIND_WITH[tok.lemma]
             if tok.lemma == "день" and has_words(an, ph, ("культура",)):
-                kind = "festival"  # "Дни культуры Павлодарской области"
-            if tok.lemma == "чтение" and tok.feats.get("Number") != "Plur":
-                continue
-            if not descriptive(an, ph):
+                if tok.feats.get("Number") != "Plur":
+                    continue  # "Дню работников культуры" is a holiday, "Дни культуры" a festival
+                kind = "festival"
+            named_by_special = special is not None and tok.lemma != "стол"
+            if not named_by_special and not descriptive(an, ph, kind):
                 continue
             out.append(phrase_mention(an, ph, "EVENT", event_attrs(an, ph, kind)))
+    return out + title_mentions(an, out)
+
+
+def is_plural(tok: Token) -> bool:
+    """Natasha's number, confirmed by the word form (`мастер-класс` is tagged plural)."""
+    if tok.feats.get("Number") != "Plur" or tok.text.isupper():
+        return False
+    parses = [p for p in get_analyzer().pymorphy.parse(tok.text.lower()) if p.tag.POS == "NOUN"]
+    return not parses or any(p.tag.number == "plur" for p in parses)
+
+
+def title_mentions(an: Analysis, events: list[Mention]) -> list[Mention]:
+    """A quoted title standing alone (`«Библионочь-2023» в Рубцовске`) names the event
+    that carries the same title elsewhere in the report."""
+    titles = {e.attrs["title"]: e for e in events if "title" in e.attrs}
+    covered = [(e.start, e.end) for e in events]
+    out = []
+    for sent in an.sents:
+        i = sent.first
+        while i < sent.last:
+            end = quoted(an, i, sent.last)
+            if not end:
+                i += 1
+                continue
+            start, stop = an.tokens[i].start, an.tokens[end - 1].end
+            title = tidy(an.text[start:stop])
+            if title in titles and not any(a <= start and stop <= b for a, b in covered):
+                attrs = {k: v for k, v in titles[title].attrs.items() if k in ("kind", "title")}
+                out.append(Mention("", "EVENT", start, stop, an.text[start:stop], title, attrs=attrs))
+            i = end
     return out
 
 
@@ -159,11 +276,20 @@ def has_words(an: Analysis, ph: Phrase, lemmas) -> bool:
     return any(an.tokens[k].lemma in lemmas for k in range(ph.first, ph.last) if k != ph.head)
 
 
-def descriptive(an: Analysis, ph: Phrase) -> bool:
-    """GUIDE §2: bare anaphors (`съезда`, `семинар`) are not events."""
-    if ph.title or ph.last - ph.head > 1:
+def descriptive(an: Analysis, ph: Phrase, kind: str) -> bool:
+    """GUIDE §2: an event needs a descriptive modifier, an ordinal, a topic complement or
+    a title; bare anaphors (`съезда`, `круглого стола`) are not events."""
+    if ph.title:
         return True
-    return any(is_modifier(an.tokens[k]) for k in range(ph.first, ph.head))
+    right = an.tokens[ph.head + 1:ph.last]
+    if right and right[0].text.lower() in ("по", "о", "об", "для"):
+        return True
+    if any(t.text[:1].isupper() for t in right):
+        return True  # a named owner or place: "заседание Совета КБС", "Дни культуры Омской области"
+    if right and kind in lx.TOPIC_GENITIVE_KINDS:
+        return True  # "выставка факсимильных изданий", "съезд библиотекарей"
+    return any(is_modifier(t) and t.lemma not in lx.NOT_DESCRIPTIVE
+               for t in an.tokens[ph.first:ph.head])
 
 
 def event_attrs(an: Analysis, ph: Phrase, kind: str) -> dict:
@@ -202,14 +328,19 @@ def org_mentions(an: Analysis, person_starts: set[int]) -> list[Mention]:
         i = sent.first
         while i < sent.last:
             tok = an.tokens[i]
-            if not org_head(tok) or tok.feats.get("Number") == "Plur" or event_kind(an, tok):
+            if not org_head(tok) or is_plural(tok) or event_kind(an, tok) or section_event(an, i):
                 i += 1
                 continue
             mode = "unit" if tok.lemma in lx.UNIT_HEADS else "org"
             if tok.lemma in lx.BODY_HEADS:
                 mode = "body"
             ph = grow(an, i, sent.first, sent.last, mode=mode, person_starts=person_starts)
-            bare = ph.first == ph.head and ph.last == ph.head + 1 and not tok.text.isupper()
+            if has_words(an, ph, lx.NOT_ORG_MODIFIERS) and ph.first < ph.head:
+                i += 1  # "электронная библиотека", "модельной библиотеки": not an organisation
+                continue
+            bare = (ph.first == ph.head and ph.last == ph.head + 1 and not tok.text.isupper()) \
+                or (ph.first == ph.head == ph.last - 1 and tok.text in lx.GENERIC_ABBREVIATIONS) \
+                or (tok.lemma in lx.NEEDS_NAME and not named(an, ph))
             attrs = {"kind": org_kind(tok), "bare": bare}
             out.append(phrase_mention(an, ph, "ORGANIZATION", attrs))
             out += eponyms(an, ph)
@@ -217,13 +348,20 @@ def org_mentions(an: Analysis, person_starts: set[int]) -> list[Mention]:
     return out
 
 
+def named(an: Analysis, ph: Phrase) -> bool:
+    """A title or a capitalised word after the head: `Совета КБС`, `клуба «Кітапқұмар»`."""
+    return bool(ph.title) or any(t.text[:1].isupper() for t in an.tokens[ph.head + 1:ph.last])
+
+
 def eponyms(an: Analysis, ph: Phrase) -> list[Mention]:
     """The person an organisation is named after is a nested PERSON (GUIDE §2)."""
     out = []
     for k in range(ph.head + 1, ph.last):
-        if an.tokens[k].text.lower() in ("им", "имени"):
-            end = eponym_end(an, k, ph.last)
-            first = k + 2 if an.tokens[k].text.lower() == "им" else k + 1
+        word = an.tokens[k].text.lower()
+        if word in ("им", "имени") or (k == ph.head + 1 and is_initial(an, k)):
+            end = eponym_end(an, k if word in ("им", "имени") else k - 1, ph.last,
+                             bare=word not in ("им", "имени"))
+            first = k + 2 if word == "им" else (k + 1 if word == "имени" else k)
             if end and first < end:
                 start, stop = an.tokens[first].start, an.tokens[end - 1].end
                 out.append(Mention("", "PERSON", start, stop, an.text[start:stop],
@@ -305,7 +443,9 @@ def grow(an: Analysis, i: int, first: int, last: int, mode: str,
             break
         ph.last = k = nxt
         if ph.title:
-            break  # nothing of the name follows its title
+            if mode in ("org", "unit") and k < last:
+                ph.last = genitive_place(an, k, last) or ph.last  # "МБУК «...» г. Рубцовска"
+            break  # nothing else of the name follows its title
     return ph
 
 
@@ -322,10 +462,14 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return eponym_end(an, k, last)
     if tok.text == "№" and k + 1 < last and an.tokens[k + 1].text[:1].isdigit():
         return k + 2
+    if mode in ("org", "unit") and an.tokens[ph.head].lemma in EPONYM_HEADS and is_initial(an, k):
+        return eponym_end(an, k - 1, last, bare=True)  # "музей Ф.М. Достоевского"
     if tok.start in person_starts:
         return None
-    if tok.text.lower() == "по" and mode in ("event", "post", "org", "unit", "body"):
+    if tok.text.lower() == "по" and mode in ("event", "post", "body"):
         return topic_end(an, k + 1, last)
+    if tok.text.lower() in ("о", "об") and mode == "event" and k == ph.head + 1:
+        return topic_end(an, k + 1, last, case="Loc")  # "дискуссия о роли методических служб"
     if tok.text.lower() == "для" and mode == "event":
         return audience_end(an, k + 1, last)
     if tok.text.lower() == "и" and k > ph.head + 1 and mode in ("unit", "org", "post", "event"):
@@ -335,11 +479,10 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return None
     if tok.text == "," and mode in ("org", "unit") and k > ph.head + 1:
         return coordinated_end(an, k, last, mode)
-    if tok.text in ("г", "с") and k + 2 < last and an.tokens[k + 1].text == "." and mode in ("org", "unit"):
-        nxt = an.tokens[k + 2]
-        if nxt.pos == "PROPN" and nxt.feats.get("Case") == "Gen" and nxt.text[-1] not in "ыи":
-            return k + 3
-        return None
+    if mode in ("org", "unit"):
+        place = genitive_place(an, k, last)
+        if place is not None:
+            return place
     noun = genitive_np(an, k, last)
     if noun is None and mode == "post" and k == ph.head + 1 \
             and an.tokens[ph.head].text.lower().startswith(("заведующ", "руководящ")):
@@ -353,6 +496,33 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
     return max(noun + 1, an.ner_end(k) or 0)  # "Республики Казахстан" as Natasha found it
 
 
+EPONYM_HEADS = {"музей", "театр", "университет", "институт", "библиотека"}
+
+
+def genitive_place(an: Analysis, k: int, last: int) -> int | None:
+    """`ЦБС г. Экибастуза`, `библиотеке села Тереңкөл`: a settlement named in the genitive
+    is part of an organisation's name; `в НБ РК г.Алматы` (indeclinable) is its location."""
+    tok = an.tokens[k]
+    if tok.text in ("г", "с") and k + 2 < last and an.tokens[k + 1].text == ".":
+        name = an.tokens[k + 2]
+        return k + 3 if is_name_word(name) and can_be_genitive(name.text) else None
+    if is_modifier(tok) and k + 2 < last and an.tokens[k + 1].text == "обл" \
+            and an.tokens[k + 2].text == ".":
+        return k + 3  # "Павлодарской обл."
+    if tok.lemma in ("село", "город", "поселок") and tok.feats.get("Case") == "Gen" \
+            and k + 1 < last and is_name_word(an.tokens[k + 1]):
+        return k + 2
+    return None
+
+
+def can_be_genitive(word: str) -> bool:
+    parses = get_analyzer().pymorphy.parse(word.lower())
+    known = [p for p in parses if p.tag.POS == "NOUN"]
+    if any("Fixd" in p.tag for p in known):
+        return False
+    return any(p.tag.case == "gent" for p in known) or word.endswith(("а", "я"))
+
+
 def stops_before(an: Analysis, noun: int, mode: str) -> bool:
     """A unit's name stops before its parent organisation (GUIDE §2, unit and parent)."""
     tok = an.tokens[noun]
@@ -364,12 +534,12 @@ def stops_before(an: Analysis, noun: int, mode: str) -> bool:
     return False
 
 
-def topic_end(an: Analysis, k: int, last: int) -> int | None:
+def topic_end(an: Analysis, k: int, last: int, case: str = "Dat") -> int | None:
     """`по повышению квалификации сотрудников публичных библиотек`."""
     j = k
     while j < last and is_modifier(an.tokens[j]):
         j += 1
-    if j >= last or an.tokens[j].pos not in ("NOUN", "PROPN") or an.tokens[j].feats.get("Case") != "Dat":
+    if j >= last or an.tokens[j].pos not in ("NOUN", "PROPN") or an.tokens[j].feats.get("Case") != case:
         return None
     j += 1
     while j < last:
@@ -504,7 +674,8 @@ def prefer_longest_org(cands: list[Mention]) -> list[Mention]:
     kept: list[Mention] = []
     drop = set()
     for b in orgs:
-        if any(b.start == a.start or crosses(a, b) for a in kept):
+        generic = b.text in lx.GENERIC_ABBREVIATIONS
+        if any(b.start == a.start or crosses(a, b) or (generic and b.end == a.end) for a in kept):
             drop.add(id(b))
         else:
             kept.append(b)

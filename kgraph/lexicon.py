@@ -15,11 +15,9 @@ EVENT_HEADS = {
     "вебинар": "webinar",
     "тренинг": "training",
     "практикум": "training",
-    "школа": "training",
-    "учеба": "professional_day",
-    "учёба": "professional_day",
     "форум": "forum",
     "выставка": "exhibition",
+    "фотовыставка": "exhibition",
     "выставка-ярмарка": "book_fair",
     "выставка-продажа": "book_fair",
     "ярмарка": "book_fair",
@@ -31,33 +29,42 @@ EVENT_HEADS = {
     "олимпиада": "contest",
     "заседание": "meeting",
     "совещание": "meeting",
-    "встреча": "meeting",
     "онлайн-встреча": "meeting",
     "мастер-класс": "master_class",
     "лекция": "lecture",
     "онлайн-лекция": "lecture",
     "консультация": "lecture",
-    "презентация": "presentation",
-    "экскурсия": "excursion",
     "концерт": "concert",
-    "чтение": "reading",
-    "квест": "quest",
     "этап": "stage",
     "церемония": "ceremony",
-    "секция": "section",
     "лаборатория": "section",
     "дискуссия": "round_table",
-    "вечер": "presentation",
-    "программа": "presentation",
 }
 
 # "круглый стол", "День методиста", "Дни культуры": heads that need a particular modifier
 EVENT_HEADS_WITH = {
     "стол": ("круглый",),
-    "день": ("повышение", "методист", "библиотека", "информация", "открытый", "культура",
-             "специалист", "молодой", "краевед", "библиотекарь", "знание"),
+    "день": ("повышение", "методист", "информация", "открытый", "культура", "специалист",
+             "краевед", "знание"),
+    "школа": ("летний", "зимний"),
+    "учеба": ("производственный",),
+    "учёба": ("производственный",),
+    "встреча": ("творческий", "литературный"),
+    "квест": ("литературный",),
 }
-EVENT_KIND_WITH = {"стол": "round_table", "день": "professional_day"}
+EVENT_KIND_WITH = {"стол": "round_table", "день": "professional_day", "школа": "training",
+                   "учеба": "professional_day", "учёба": "professional_day", "встреча": "meeting",
+                   "квест": "quest"}
+
+# modifiers that do not make an event mention specific (GUIDE §2: `следующее совещание`)
+NOT_DESCRIPTIVE = {"небольшой", "большой", "очный", "совместный", "двухдневный", "однодневный",
+                   "трехдневный", "пленарный", "секционный", "выездной", "круглый", "новый",
+                   "очередной", "данный", "последний", "ближайший", "первый", "второй",
+                   "производственный", "творческий", "литературный"}
+# kinds whose genitive complement is their topic ("выставка факсимильных изданий")
+TOPIC_GENITIVE_KINDS = {"exhibition", "book_fair", "contest", "festival", "congress"}
+# meetings that are parts of the event around them, not events of their own
+PART_MODIFIERS = {"пленарный", "секционный"}
 
 # nouns that make a section or stage name part of a bigger event's name
 EVENT_TITLE_NAMES = {"библионочь", "библиосумерки", "ночь"}
@@ -70,7 +77,7 @@ ORG_HEADS = {
     "школа", "гимназия", "лицей", "акимат", "крыло", "клуб", "объединение", "обьединение",
     "институт", "академия", "департамент", "издательство", "система", "партия",
     "театр", "филиал", "дворец", "служба", "кафедра", "консульство", "генконсульство",
-    "комитет", "палата", "общество", "организация", "учреждение",
+    "комитет", "палата", "общество", "учреждение",
 }
 # a unit: its span stops before its parent organisation (GUIDE §2)
 UNIT_HEADS = {"отдел", "сектор", "центр", "служба", "кафедра", "филиал", "лаборатория"}
@@ -103,4 +110,17 @@ POST_HEADS = {
 POST_MODIFIERS = {"главный", "ведущий", "старший", "генеральный", "научный", "первый",
                   "исполнительный", "почетный", "заслуженный", "младший"}
 
-SETTLEMENT_MARKERS = ("г.", "с.", "пос.", "п.", "ст.", "аул", "г ", "c.")  # 'c.' Latin c typo
+
+# generic abbreviations: an organisation only inside a post phrase (GUIDE §2, bare nouns)
+GENERIC_ABBREVIATIONS = {"ЦБС", "ЦРБ", "ЦГБ", "ЦДБ", "ОУНБ", "ЦБ"}
+# modifiers that make a library noun a resource or a type, not an organisation
+NOT_ORG_MODIFIERS = {"электронный", "модельный", "любой", "ближайший", "наш", "книжный",
+                     "цифровой", "мобильный", "школьный", "домашний", "личный",
+                     "передвижной", "виртуальный", "этот", "такой", "каждый"}
+# bodies and clubs need a name (a title or a named owner), else they are generic
+NEEDS_NAME = {"совет", "комиссия", "клуб", "центр", "комитет", "общество", "объединение"}
+# words before a place name that belong to it: "области Абай"
+AREA_WORDS = {"область", "район", "край", "республика"}
+SETTLEMENT_WORDS = {"село", "поселок", "посёлок", "город", "аул", "станица", "деревня"}
+MONTH_LEMMAS = {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+                "сентябрь", "октябрь", "ноябрь", "декабрь", "год", "век"}

@@ -298,6 +298,9 @@ def surname_readings(word: str) -> dict:
             _add(out, cases, g, nom)
     if out:
         return out
+    out = _adjectival_readings(word)
+    if out:
+        return out
     last = low[-1]
     if low.endswith(("ых", "их")) or (_is_vowel(last) and last not in "ая"):
         _add(out, CASES, GENDERS, word)  # Дорошенко, Шевченко, Сейтқали, Навои, Черных
@@ -307,6 +310,32 @@ def surname_readings(word: str) -> dict:
     _add_male_oblique(out, word)
     if last in "ая":  # first-declension surnames (Глинка) of either sex; see _weak_nominative
         _add(out, ("nom",), GENDERS, word)
+    return out
+
+
+ADJ_END = re.compile(r"(ого|его|ому|ему|ым|им|ом|ем|ая|яя|ой|ей|ую|юю|ый|ий)$")
+
+
+def _adjectival_readings(word: str) -> dict:
+    """Adjectival surnames pymorphy knows (`Толстого`, `Горького`, `Поперечного`)."""
+    low = _fold(word)
+    out: dict = {}
+    if len(low) < 5 or not ADJ_END.search(low):
+        return out
+    for surn in (True, False):  # pymorphy's surname lemma (толстой) before the adjective's
+        for p in _parses(low):
+            if "sing" not in p.grams or not p.known:
+                continue
+            if surn != ("Surn" in p.grams and "NOUN" in p.grams) or (not surn and "ADJF" not in p.grams):
+                continue
+            g = _gender_of(p.grams)
+            lemma = _fold(p.normal)
+            if g is None or not re.search(r"(ый|ий|ой)$", lemma):
+                continue
+            nom = lemma if g == "m" else lemma[:-2] + ("яя" if lemma.endswith("ний") else "ая")
+            for gram, case in OC_CASES.items():
+                if gram in p.grams:
+                    out.setdefault((case, g), _restore(word, nom))
     return out
 
 
@@ -348,20 +377,34 @@ def first_name_readings(word: str) -> dict:
     return dict(known) if known else guess_name_readings(word)
 
 
+FEMALE_NAME_END = re.compile(r"(гуль|гүл|гул|сулу|слу)$")
+MALE_NAME_END = re.compile(r"(бек|бай|бол|болат|булан|бұлан|ұлан|улан|мурат|мұрат|хан)$")
+
+
 def guess_name_readings(word: str) -> dict:
     """Readings of an unknown (mostly Kazakh) first name from its ending."""
     low = _fold(word)
     out: dict = {}
     last = low[-1]
+    if FEMALE_NAME_END.search(low):  # Мейрамгүл, Бакытгуль
+        _add(out, CASES, "f", word)
+        return out
     if not _is_vowel(last):
+        if not MALE_NAME_END.search(low):
+            _add(out, CASES, "f", word)  # Kazakh women's names in a consonant do not decline
         _add(out, ("nom",), "m", word)
-        _add(out, CASES, "f", word)  # Kazakh women's names in a consonant do not decline
     elif last == "а":
         _add(out, ("nom",), "f", word)
     elif last == "я":
         _add(out, ("nom",), "f", word)
-    elif last not in "ыиеуюой":
+    # Сауле, Әли, Жансулу: indeclinable, besides the readings below; a final -у/-ю
+    # is more often a dative (Беку -> Бек), so that reading comes first
+    indeclinable = _is_vowel(last) and last not in "аяыо"
+    if indeclinable and last not in "ую":
         _add(out, CASES, GENDERS, word)
+    if len(low) < 4:  # `Си`, `Ли`: too short to guess an ending
+        _add(out, CASES, GENDERS, word)
+        return out
     stem = word[:-1]
     if low.endswith("ии"):
         _add(out, ("gen", "dat", "loc"), "f", stem + "я")
@@ -380,6 +423,8 @@ def guess_name_readings(word: str) -> dict:
     elif low.endswith("ей"):
         _add(out, ("ins",), "f", word[:-2] + "я")
     _add_male_oblique(out, word)
+    if indeclinable:
+        _add(out, CASES, GENDERS, word)
     return out
 
 
@@ -490,7 +535,7 @@ WORD = re.compile(r"[^\W\d_]+(?:[-‐'’][^\W\d_]+)*")
 
 
 def _split(text: str) -> tuple[list[str], list[str], str]:
-    """Words and initials of a name; order "initials_first" / "surname_first"."""
+    """Words and initials of a name, and which came first ("i" or "w")."""
     words, initials, first_kind = [], [], None
     pos = 0
     while pos < len(text):
@@ -631,10 +676,6 @@ def _post_cases(tok: Token) -> tuple[frozenset, str | None]:
     return cases, g
 
 
-def _is_name_token(tok: Token) -> bool:
-    return tok.text[:1].isupper() or tok.text == "."
-
-
 def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Token | None):
     text = an.text
     toks = an.tokens
@@ -706,8 +747,19 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
         t = toks[j]
         if t.pos in ("VERB", "AUX") or _is_verb(t.text):
             g = _verb_gender(t.text)
-            if _has_subject_before(an, j):  # `Директор поблагодарила Г.Каужапарова`: an object
+            coordinated = same_sent(right + 1) and toks[right].text.lower() in ("и", ",") \
+                and toks[right + 1].text[:1].isupper()
+            if _verb_plural(t.text) and coordinated:
+                # `Участников приветствовали А.Жилкибекова и М.Таженова`
+                ev.cases({"nom"}, 1.0, "coordinated subject of " + t.text)
+            elif _has_subject_before(an, j):  # `Директор поблагодарила Г.Каужапарова`: an object
                 ev.cases({"gen", "dat", "acc", "ins"}, 1.0, "object of " + t.text)
+                if j == left and _transitive(t.text):
+                    # `поздравили Т.Н. Гребенщикову` (acc), `Слово предоставили Касенову` (dat)
+                    if _has_accusative(an, j, right):
+                        ev.cases({"dat"}, 1.0, "recipient of " + t.text)
+                    else:
+                        ev.cases({"acc"}, 1.0, "direct object of " + t.text)
             elif g:
                 ev.sex(g, 1.0, "verb before " + t.text)
                 ev.cases({"nom"}, 0.5, "verb before " + t.text)
@@ -717,7 +769,7 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
         j -= 1
 
     # 5. right context: apposition / participle / relative pronoun / verb
-    k = _skip_brackets(an, right)
+    k = _skip_brackets(an, right, sent)
     if same_sent(k) and toks[k].text in (",", "–", "—", "-") and same_sent(k + 1):
         t = toks[k + 1]
         low = t.text.lower()
@@ -739,7 +791,7 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
                 ev.cases(cases, 2.5, "participle " + t.text)
                 ev.sex(g, 2.5, "participle " + t.text)
     elif not governed:
-        v = _right_verb(an, k)
+        v = _right_verb(an, k, sent)
         g = _verb_gender(toks[v].text) if v is not None else None
         if g:
             ev.sex(g, 1.5, "verb " + toks[v].text)
@@ -804,7 +856,7 @@ def _complement(an: Analysis, n: int, right: int, ev: _Evidence) -> bool:
             and toks[j].text[:1].islower() and UD_CASES.get(toks[j].feat("Case") or "") != "nom":
         j -= 1
     if j >= 0 and toks[j].sent == sent and toks[j].pos == "ADP" and case != "nom":
-        v = _right_verb(an, _skip_brackets(an, right))
+        v = _right_verb(an, _skip_brackets(an, right, sent), sent)
         g = _verb_gender(toks[v].text) if v is not None else None
         if g and not _has_subject_before(an, j) and not _subject_after(an, v):
             ev.sex(g, 3, "subject after the phrase " + toks[j].text + " … " + t.text)
@@ -814,10 +866,9 @@ def _complement(an: Analysis, n: int, right: int, ev: _Evidence) -> bool:
     return True
 
 
-def _skip_brackets(an: Analysis, k: int) -> int:
+def _skip_brackets(an: Analysis, k: int, sent: int) -> int:
     """The index after a bracketed aside at k (`(онлайн)`), or k."""
     toks = an.tokens
-    sent = toks[k].sent if k < len(toks) else None
     while k < len(toks) and toks[k].sent == sent and toks[k].text == "(":
         depth = 0
         while k < len(toks) and toks[k].sent == sent:
@@ -829,13 +880,10 @@ def _skip_brackets(an: Analysis, k: int) -> int:
     return k
 
 
-def _right_verb(an: Analysis, k: int) -> int | None:
+def _right_verb(an: Analysis, k: int, sent: int) -> int | None:
     """The verb the name is likely the subject of, after it in the clause
     (`Ш.Шахметова в составе делегации приняла`), or None."""
     toks = an.tokens
-    if k >= len(toks):
-        return None
-    sent = toks[k].sent
     for _ in range(8):
         if k >= len(toks) or toks[k].sent != sent:
             return None
@@ -882,11 +930,35 @@ def _has_subject_before(an: Analysis, v: int) -> bool:
     j = v - 1
     while j >= 0 and toks[j].sent == sent and toks[j].text not in (",", ";", ":", "–", "—"):
         t = toks[j]
+        if t.text == "»":  # a quoted title is not the subject: skip it
+            while j >= 0 and toks[j].sent == sent and toks[j].text != "«":
+                j -= 1
+            j -= 1
+            continue
         if t.pos in ("NOUN", "PROPN", "PRON") and t.feat("Case") == "Nom":
             # a noun that is really the object of a preposition is not a subject
             if not (j > 0 and toks[j - 1].pos == "ADP"):
                 return True
         j -= 1
+    return False
+
+
+@lru_cache(maxsize=50_000)
+def _transitive(word: str) -> bool:
+    return any("VERB" in p.grams and "tran" in p.grams for p in _parses(word.lower()))
+
+
+def _has_accusative(an: Analysis, v: int, right: int) -> bool:
+    """Another accusative object in the verb's clause (before the verb or after the name)."""
+    toks = an.tokens
+    sent = toks[v].sent
+    idx = list(range(v - 1, -1, -1))[:12] + list(range(right, min(len(toks), right + 8)))
+    for k in idx:
+        t = toks[k]
+        if t.sent != sent or t.text in (",", ";", ":", "."):
+            continue
+        if t.pos == "NOUN" and t.feat("Case") == "Acc" and not (k > 0 and toks[k - 1].pos == "ADP"):
+            return True
     return False
 
 

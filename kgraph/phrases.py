@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from kgraph.analyse import Analysis, Token, get_analyzer
 
+TIME_LEMMAS = {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+               "сентябрь", "октябрь", "ноябрь", "декабрь", "год", "век", "неделя", "месяц"}
 ROMAN = re.compile(r"^[IVXLCІ]+$")
 QUOTES = {"«": "»", '"': '"', "„": "“", "“": "”"}
 DASHES = {"-", "–", "—"}
@@ -35,14 +37,22 @@ def is_roman(tok: Token) -> bool:
     return bool(ROMAN.match(tok.text)) and len(tok.text) <= 6
 
 
+# participles that head post phrases ("заведующая отделом"), never modifiers of a unit
+NOT_MODIFIERS = {"заведовать", "заведующий", "заведующая", "руководить", "исполнять"}
 ADJ_LEMMA = re.compile(r"(ый|ий|ой|ся)$")
 
 
 def adjectival(tok: Token) -> bool:
-    """Adjective by form, whatever the tagger says (`практической` tagged NOUN after a typo)."""
+    """Adjective by form, whatever the tagger says (`практической` tagged NOUN after a
+    typo, `Павлодарскую` tagged PROPN)."""
     if tok.pos in ADJ_LIKE:
         return bool(ADJ_LEMMA.search(tok.lemma)) or not tok.lemma.isalpha()
+    if tok.pos == "PROPN":
+        return bool(PLACE_ADJ.search(tok.text))
     return tok.pos == "NOUN" and bool(ADJ_LEMMA.search(tok.lemma)) and tok.text[-2:] in ADJ_ENDINGS
+
+
+PLACE_ADJ = re.compile(r"(?:ая|ой|ую|ий|ый|ого|ому|ым|им|ом|ое|ые|ие|ых|их|ыми|ими)$")
 
 
 ADJ_ENDINGS = {"ой", "ая", "ий", "ый", "ое", "ее", "ые", "ие", "ых", "их", "ым", "им", "ую", "юю",
@@ -51,7 +61,7 @@ ADJ_ENDINGS = {"ой", "ая", "ий", "ый", "ое", "ее", "ые", "ие", "
 
 def is_modifier(tok: Token) -> bool:
     """An agreeing left modifier: adjective, participle (full form), ordinal."""
-    if tok.lemma in DEICTIC:
+    if tok.lemma in DEICTIC or tok.lemma in NOT_MODIFIERS:
         return False
     if adjectival(tok):
         return True
@@ -123,6 +133,8 @@ def genitive_np(an: Analysis, k: int, last: int) -> int | None:
     if j >= last:
         return None
     tok = an.tokens[j]
+    if tok.lemma in TIME_LEMMAS or (j > 0 and an.tokens[j - 1].pos == "NUM" and tok.text.islower()):
+        return None  # "библиотеки 2 февраля": a date, not a complement
     if nounish(tok) and (case_of(tok) == "Gen" or (is_abbrev(tok) and j == k)):
         return j
     if j > k and case_of(an.tokens[j - 1]) == "Gen" and not adjectival(an.tokens[j - 1]):
@@ -130,11 +142,14 @@ def genitive_np(an: Analysis, k: int, last: int) -> int | None:
     return None
 
 
-def eponym_end(an: Analysis, k: int, last: int) -> int | None:
-    """`им. С.Торайгырова`, `имени Алишера Навои`: the index after the name."""
+def eponym_end(an: Analysis, k: int, last: int, bare: bool = False) -> int | None:
+    """`им. С.Торайгырова`, `имени Алишера Навои`: the index after the name.
+    bare: the name follows the head directly (`музей Ф.М. Достоевского`); k is before it."""
     tok = an.tokens[k]
     j = k + 1
-    if tok.text.lower() == "им" and j < last and an.tokens[j].text == ".":
+    if bare:
+        pass
+    elif tok.text.lower() == "им" and j < last and an.tokens[j].text == ".":
         j += 1
     elif tok.text.lower() not in ("имени", "им."):
         return None
@@ -146,7 +161,8 @@ def eponym_end(an: Analysis, k: int, last: int) -> int | None:
         return None
     j += 1
     # a first name + surname (`Алишера Навои`), never the next person's initials
-    if not initials and j < last and is_name_word(an.tokens[j]) and not is_initial(an, j):
+    if not initials and j < last and is_name_word(an.tokens[j]) and not is_initial(an, j) \
+            and not an.person_starts_at(j):
         j += 1
     return j
 

@@ -47,7 +47,7 @@ from kgraph.model import RELATION_TYPES, Mention, Relation, Report
 # an event takes place: `состоялся`, `прошел`, `открылась`, `начал работу`
 HAPPEN = {"состояться", "пройти", "проходить", "проводиться", "открыться", "начаться",
           "стартовать", "открываться", "завершиться", "работать", "организовать",
-          "провести", "проводить"}
+          "провести", "проводить", "начать"}
 # verbs that only report the happening when the event is their subject
 HAPPEN_INTRANSITIVE = {"состояться", "пройти", "проходить", "проводиться", "открыться",
                        "начаться", "стартовать", "открываться", "завершиться", "начать"}
@@ -147,6 +147,13 @@ WHERE_WORDS = {"где", "куда", "откуда"}
 
 def _norm(s: str) -> str:
     return s.lower().replace("ё", "е")
+
+
+def _adjective_like(t: Token) -> bool:
+    """A modifier the tagger took for a noun (`методическим отделом`,
+    `Северо-Казахстанской ОУНБ`): its lemma has an adjective's ending."""
+    lem = _norm(t.lemma)
+    return not t.text.isupper() and lem.endswith(("ый", "ий", "ой")) and len(lem) > 4
 
 
 def _uniq(ms: list[Mention]) -> list[Mention]:
@@ -275,7 +282,8 @@ class Doc:
             if t.text in ("«", '"', "("):
                 break
             if t.pos in ("NOUN", "PROPN") and not any(
-                    c.start <= t.start < c.end for c in self.children[m.id]):
+                    c.start <= t.start < c.end for c in self.children[m.id]) \
+                    and not _adjective_like(t):
                 return t
         ts = self.tokens(m)
         return ts[0] if ts else None
@@ -611,23 +619,34 @@ def _segment(doc: Doc) -> None:
 
 
 def _clause_lemmas(doc: Doc, c: Clause) -> set[str]:
-    """The lemmas of a clause's own words (outside mentions)."""
+    """The lemmas of all of a clause's own words (outside mentions)."""
     return {doc.lemma(i) for i in c.toks if not doc.in_mention(i)}
 
 
-def _has_predicate(doc: Doc, c: Clause, lemmas: set[str]) -> bool:
-    return any(_is_predicate(doc.an.tokens[i]) and doc.lemma(i) in lemmas
-               and not doc.in_mention(i) for i in c.toks)
+def _is_verbal(t: Token) -> bool:
+    return t.pos in ("VERB", "AUX") or _is_participle(t)
 
 
 def _pred_lemmas(doc: Doc, c: Clause) -> set[str]:
-    """Verb lemmas of a clause (finite, participles, infinitives, converbs)."""
+    """The lemmas of the verbs that predicate in a clause: finite verbs, short
+    participles, infinitives and converbs, and the participle of a participial
+    clause; not a participle used as an adjective (`Полученные идеи`,
+    `приглашенный эксперт`)."""
     out = set()
     for i in c.toks:
         t = doc.an.tokens[i]
-        if not doc.in_mention(i) and (t.pos in ("VERB", "AUX") or _is_participle(t)):
+        if doc.in_mention(i) or not _is_verbal(t):
+            continue
+        if _is_predicate(t) or t.feats.get("VerbForm") in ("Inf", "Conv") or c.kind == "part":
             out.add(_norm(t.lemma))
     return out
+
+
+def _trigger_lemmas(doc: Doc, c: Clause) -> set[str]:
+    """What a clause says: its nouns, adjectives, adverbs and predicating verbs."""
+    words = {doc.lemma(i) for i in c.toks
+             if not doc.in_mention(i) and not _is_verbal(doc.an.tokens[i])}
+    return words | _pred_lemmas(doc, c)
 
 
 # ---------------------------------------------------------------------------
@@ -932,7 +951,8 @@ class EventContext:
                 elif c.kind in ("main", "comp") and not c.heading:
                     if preds & HAPPEN_INTRANSITIVE:
                         new = evs[0]
-                    elif preds & (PARTICIPATE | {"принять", "организовать", "провести"}) and \
+                    elif (preds & (PARTICIPATE | {"принять", "организовать", "провести"})
+                          or _is_role_noun(doc, c, "участник")) and \
                             doc.event_kind(evs[0]) not in PART_EVENTS:
                         new = evs[0]
                     elif focus is None:
@@ -1051,8 +1071,6 @@ def _takes_place_in(doc: Doc, ev: EventContext, facts: Facts) -> None:
                     targets.append(e)
         for e in targets:
             for v in venues:
-                if v.start > e.start and v.start - e.end > 120:
-                    continue
                 cands[e.id].append((v, 3 if doc.clause_of(e) is c else 2))
     # heading anaphors (`прошли обучение в Астане`) resolve forward to the body's event
     _heading_places(doc, ev, cands)
@@ -1063,6 +1081,8 @@ def _takes_place_in(doc: Doc, ev: EventContext, facts: Facts) -> None:
         for v, strength in vs:
             if v.type == "LOCATION" and settled and _is_region(v):
                 continue  # a settlement is given: regions come via LOCATED_IN
+            if v.type == "LOCATION" and _is_region(v) and doc.event_kind(e) in SERIES_EVENTS:
+                continue  # a campaign as a whole spans regions; its stages have places
             facts.add("TAKES_PLACE_IN", e, v, strength)
 
 
@@ -1156,13 +1176,14 @@ def _point_in_time(doc: Doc, ev: EventContext, facts: Facts) -> None:
 
 
 # ---------------------------------------------------------------------------
-# ORGANIZES
+# Actors of a clause
 
 
 def _subjects(doc: Doc, c: Clause, types=("ORGANIZATION", "PERSON")) -> list[Mention]:
     """Persons and organisations of a clause that can be its actors: top-level, not
-    after a preposition, not in brackets, not the genitive of a staff or work noun,
-    not a parent named after its unit."""
+    after a preposition, not in brackets, not the genitive of a staff or work noun
+    (`специалисты НАБ`, `рассказы Майлина`, `при поддержке Министерства`), not a
+    parent named after its unit."""
     out = []
     for m in c.mentions:
         if m.type not in types or not doc.is_top(m):
@@ -1171,19 +1192,77 @@ def _subjects(doc: Doc, c: Clause, types=("ORGANIZATION", "PERSON")) -> list[Men
         if i in doc.in_brackets or doc.word(i - 1) == "(":
             continue
         prev = i - 1
-        if doc.word(prev) in PREPOSITIONS:
+        if doc.word(prev) in PREPOSITIONS or doc.word(prev) == "рук":
             continue
-        if doc.lemma(prev) in STAFF | WORK_NOUNS and not doc.in_mention(prev):
+        if not doc.in_mention(prev) and doc.lemma(prev) in STAFF | WORK_NOUNS:
             continue
-        if doc.lemma(prev - 1) in ("из",) or doc.word(prev) == "рук":
-            continue
-        pm = [u for u in doc.tok_mentions.get(prev, []) if doc.is_top(u)]
-        if pm and pm[0].type == "ORGANIZATION" and _is_unit(doc, pm[0]):
-            continue  # `отдел [ЦГБ]`: the parent of a unit
-        if m.type == "ORGANIZATION" and doc.word(prev) in ("при",):
-            continue
+        if m.type == "ORGANIZATION":
+            if _is_parent_after_unit(doc, m):
+                continue
+            t = doc.tok(prev)
+            if t is not None and t.sent == doc.an.tokens[i].sent and not doc.in_mention(prev) \
+                    and t.pos in ("NOUN", "PROPN"):
+                continue  # a genitive complement of a noun
         out.append(m)
     return out
+
+
+def _gender(doc: Doc, m: Mention) -> str | None:
+    """A person's grammatical gender from the name's endings."""
+    words = (m.normal or m.text).split()
+    for w in words:
+        w = _norm(w.strip(".,"))
+        if re.search(r"(овна|евна|ична|кызы|қызы)$", w):
+            return "Fem"
+        if re.search(r"(ович|евич|ич|улы|ұлы)$", w):
+            return "Masc"
+    for w in words:
+        w = _norm(w.strip(".,"))
+        if re.search(r"(ова|ева|ёва|ина|ына|ская|цкая)$", w):
+            return "Fem"
+        if re.search(r"(ов|ев|ёв|ин|ын|ский|цкий)$", w):
+            return "Masc"
+    return None
+
+
+def _pronoun_subject(doc: Doc, c: Clause) -> Mention | None:
+    """`Она провела консультацию`: the person an `он`/`она` subject refers to, the
+    last acting person of the same gender in this or the two previous sentences."""
+    for i in c.toks:
+        w = doc.word(i)
+        if w not in ("она", "он") or doc.in_mention(i) or doc.an.tokens[i].pos != "PRON":
+            continue
+        gender = "Fem" if w == "она" else "Masc"
+        sent = doc.an.tokens[i].sent
+        for m in reversed(doc.ms):
+            if m.type != "PERSON" or not doc.is_top(m) or doc.first_tok(m) >= i:
+                continue
+            if doc.sent_of(m) < sent - 2:
+                break
+            mc = doc.clause_of(m)
+            if mc is None or not any(x.id == m.id for x in _subjects(doc, mc, ("PERSON",))):
+                continue
+            if _gender(doc, m) in (gender, None):
+                return m
+        return None
+    return None
+
+
+def _predicate_lemmas(doc: Doc, c: Clause) -> set[str]:
+    """Lemmas of the clause's finite predicates and their infinitives."""
+    out = set()
+    for i in c.toks:
+        t = doc.an.tokens[i]
+        if doc.in_mention(i):
+            continue
+        if _is_predicate(t) or t.feats.get("VerbForm") == "Inf":
+            out.add(_norm(t.lemma))
+    return out
+
+
+def _is_planned(doc: Doc, c: Clause) -> bool:
+    """`предложил провести фестиваль`, `решено провести`, `договорились о школе`."""
+    return bool(_predicate_lemmas(doc, c) & PLAN)
 
 
 def _clause_events(doc: Doc, ev: EventContext, c: Clause, fallback: bool = True) -> list[Mention]:
@@ -1198,79 +1277,96 @@ def _clause_events(doc: Doc, ev: EventContext, c: Clause, fallback: bool = True)
     if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "EVENT":
         return [c.anchor]
     # a pronoun object: `Провела его`, `Его организовали`, `Участие в нем приняли`
-    if any(doc.word(i) in ("его", "ее", "её", "нем", "нём", "ней", "нему", "него")
-           for i in c.toks):
+    if any(doc.word(i) in ("его", "ее", "её", "нем", "нём", "ней", "нему", "него", "нее")
+           and not doc.in_mention(i) for i in c.toks):
         return [c.focus] if c.focus else []
-    if c.prev is not None and not any(_is_predicate(doc.an.tokens[i]) for i in c.toks):
+    if _elliptic(doc, c):
         return _clause_events(doc, ev, doc.clauses[c.prev], fallback)
     return [c.focus] if (fallback and c.focus is not None) else []
 
 
+def _elliptic(doc: Doc, c: Clause) -> bool:
+    """A coordinate clause without its own predicate (`, а [post] Есенова – о ...`)."""
+    return c.prev is not None and not any(_is_predicate(doc.an.tokens[i]) for i in c.toks)
+
+
 def _elliptic_lemmas(doc: Doc, c: Clause) -> set[str]:
-    """`ЦГБ подготовила квест, а детская библиотека – программу`: the second clause
-    borrows the predicate of the first."""
-    lem = _clause_lemmas(doc, c)
-    if c.prev is not None and not any(_is_predicate(doc.an.tokens[i]) for i in c.toks):
-        lem |= _clause_lemmas(doc, doc.clauses[c.prev])
+    """The trigger lemmas of a clause; `ЦГБ подготовила квест, а детская библиотека –
+    программу`: the second clause borrows the predicate of the first."""
+    lem = _trigger_lemmas(doc, c)
+    if _elliptic(doc, c):
+        lem |= _trigger_lemmas(doc, doc.clauses[c.prev])
     return lem
 
 
-def _object_event(doc: Doc, ev: EventContext, c: Clause, verb_lemmas: set[str]) -> list[Mention]:
-    """Events that are the object of a verb (`провела [мастер-класс]`, `[Выставку]
-    подготовил`, `провели [онлайн-встречу]`), not a genitive (`Обзор экспозиции провела`)."""
-    out = []
+def _object_events(doc: Doc, ev: EventContext, c: Clause, verb_lemmas: set[str]) -> list[Mention]:
+    """Events that are the object (or passive subject) of one of the verbs: `провела
+    [мастер-класс]`, `[Выставку] подготовил`, `провели [онлайн-встречу]`, `Провела
+    [его]`; not a genitive (`Обзор экспозиции провела`, `решения [конференции]`)."""
     verbs = [i for i in c.toks if doc.lemma(i) in verb_lemmas and not doc.in_mention(i)]
-    if not verbs:
-        return out
-    for e in ev.explicit(c, ("ok",)):
-        if not doc.is_top(e):
-            continue
-        h = doc.head(e)
-        first = doc.first_tok(e)
-        # the word before the event is the verb, an adverb, a `для ...` phrase, or a date
-        prev = first - 1
-        while prev >= 0 and doc.clause_of_tok.get(prev) is c and (
-                doc.an.tokens[prev].pos in ("ADV", "ADP", "ADJ", "DET", "NOUN", "PROPN", "NUM")
-                and doc.lemma(prev) not in MATERIAL and doc.word(prev) not in ("о", "об", "в", "на")
-                or doc.in_mention(prev) and not any(
-                    x.type == "EVENT" for x in doc.tok_mentions[prev])):
-            if doc.an.tokens[prev].pos in ("NOUN", "PROPN") and not doc.in_mention(prev) and \
-                    doc.an.tokens[prev].feats.get("Case") in ("Acc", "Nom") and \
-                    doc.lemma(prev) not in ("гость", "коллега", "участник", "читатель"):
-                break
-            prev -= 1
-        if prev in verbs or (h is not None and h.feats.get("Case") in ("Nom", "Acc")
-                             and any(abs(v - first) < 12 for v in verbs)
-                             and doc.word(first - 1) not in PREPOSITIONS):
+    if not verbs and not (_elliptic(doc, c) and _elliptic_lemmas(doc, c) & verb_lemmas):
+        return []
+    out = []
+    for e in ev.explicit(c):
+        if doc.is_top(e) and _is_object(doc, c, e):
             out.append(e)
     for i, e in ev.anaphors(c):
         t = doc.an.tokens[i]
-        if t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS and \
-                not (t.feats.get("Case") == "Gen"):
-            # `Выставку подготовил`, `Семинар открыл`: not `Обзор экспозиции`
-            if doc.lemma(i - 1) in MATERIAL:
-                continue
+        if t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS \
+                and doc.lemma(i - 1) not in MATERIAL:
             out.append(e)
-    if any(doc.word(i) in ("его", "ее", "её", "их") and doc.an.tokens[i].feats.get("Case") == "Acc"
-           for i in c.toks) and c.focus is not None:
-        out.append(c.focus)
+    for v in verbs:
+        # `Провела его`, `Его организовали`
+        for k in (v - 1, v + 1):
+            if doc.word(k) in ("его", "ее", "её", "их") and not doc.in_mention(k) \
+                    and c.focus is not None:
+                out.append(c.focus)
     return _uniq(out)
+
+
+def _is_object(doc: Doc, c: Clause, e: Mention) -> bool:
+    """An event is a verb's object or subject when the word that governs it is a verb
+    (past adverbs, dates and a `для ...` phrase), not a noun (`решения [конференции]`)
+    or a preposition; at a clause edge the tagger's case decides."""
+    i = doc.first_tok(e) - 1
+    while i >= 0 and doc.clause_of_tok.get(i) is c:
+        t = doc.an.tokens[i]
+        if t.pos == "ADV" or any(m.type == "DATE" for m in doc.tok_mentions.get(i, [])):
+            i -= 1
+            continue
+        back = [k for k in range(max(0, i - 4), i + 1) if doc.word(k) == "для"]
+        if back and all(doc.an.tokens[k].pos in ("ADJ", "NOUN", "PROPN", "DET")
+                        for k in range(back[-1] + 1, i + 1)):
+            i = back[-1] - 1  # `провела для казахстанских коллег мастер-класс`
+            continue
+        break
+    t = doc.tok(i) if doc.clause_of_tok.get(i) is c else None
+    if t is None or t.pos in ("PUNCT", "CCONJ", "SCONJ") or doc.in_mention(i):
+        h = doc.head(e)
+        return h is None or h.feats.get("Case") in ("Nom", "Acc", None)
+    if t.pos in ("VERB", "AUX"):
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# ORGANIZES
 
 
 def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
     home = home_library(doc)
     for c in doc.clauses:
         lem = _elliptic_lemmas(doc, c)
-        planned = bool(lem & PLAN)
         subjects = _subjects(doc, c)
         # the owner named in the event's name: `конференция [РБА]`, `заседании [Совета КБС]`
+        # (`День библиотек [ЦБС]` is the day of that library: a participant, not an owner)
         for e in c.mentions:
             if e.type != "EVENT":
                 continue
             owners = [o for o in doc.children[e.id] if o.type == "ORGANIZATION"]
             if owners and doc.event_kind(e) != "день":
                 facts.add("ORGANIZES", owners[0], e, 3, "organiser")
-        if planned:
+        if _is_planned(doc, c):
             continue
         # `Организаторами форума выступили A и B`, `Организатором акции выступил A`
         if "организатор" in lem:
@@ -1280,28 +1376,30 @@ def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
                     facts.add("ORGANIZES", s, e, 3, "organiser")
             continue
         # `Его организовали A и B`, `НАБ РК провела конференцию`, `A подготовила квест`,
-        # `X провела мастер-класс`, `Выставку подготовил отдел`, `Саблин представил выставку`
+        # `Выставку подготовил отдел`, `Саблин представил выставку`, `конкурс, который
+        # проводит управление`, `Конкурс проводился управлением и библиотекой`
         verbs = lem & ORGANISE
         if verbs:
-            evs = _object_event(doc, ev, c, verbs | {"провести", "проводить"})
+            evs = _object_events(doc, ev, c, verbs)
             if c.kind == "rel" and c.anchor is not None and c.anchor.type == "EVENT" and \
                     not ev.explicit(c):
-                evs = [c.anchor]  # `конкурсе, который проводит управление`
+                evs = [c.anchor]
+            if "проведение" in lem and not evs:
+                evs = [e for _, e in ev.anaphors(c)]  # `координировала проведение акции`
+            if verbs == {"представить"}:
+                evs = [e for e in evs if doc.event_kind(e) in ("выставка", "экспозиция")]
             agents = subjects
             if c.anchor is not None and c.anchor.type in ("ORGANIZATION", "PERSON") and \
                     not subjects and (c.kind == "part" or c.subject_rel):
                 agents = [c.anchor]  # `АКУНБ, которая координировала проведение акции`
-            if "проведение" in lem and not evs:
-                evs = [e for _, e in ev.anaphors(c)]
-            if "представить" in verbs and not verbs - {"представить"}:
-                evs = [e for e in evs if doc.event_kind(e) in ("выставка", "экспозиция")]
-            # `Из фонда областной библиотеки была организована выставка`
             if not agents:
+                # `Из фонда областной библиотеки была организована выставка`
                 agents = [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)
                           and doc.lemma(doc.first_tok(m) - 1) == "фонд"]
+            venues = _venues(doc, c)
             for e in evs:
                 for a in agents:
-                    if a.type == "ORGANIZATION" and a in _venues(doc, c):
+                    if any(v.id == a.id for v in venues):
                         continue  # the venue is not the organiser
                     facts.add("ORGANIZES", a, e, 3, "organiser")
         # `совместно с X`: X organises too; a passive with no agent: the host library
@@ -1320,9 +1418,9 @@ def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
 
 
 def _host(doc: Doc, e: Mention) -> Mention | None:
-    """The library an event takes place in, as already stated in the text."""
+    """The library an event takes place in, as stated where the event is named."""
     for c in doc.clauses:
-        if e in c.mentions:
+        if any(m.id == e.id for m in c.mentions):
             for v in _venues(doc, c):
                 if v.type == "ORGANIZATION" and _is_library(doc, v):
                     return v
@@ -1340,34 +1438,29 @@ def _role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
             return "head-of-delegation"
         return "delegate"
     for noun, role in ROLE_NOUNS.items():
-        if noun in lem and noun != "организатор":
-            if noun == "ведущий" and not _is_role_noun(doc, c, "ведущий"):
-                continue
-            if noun == "участник" and not _is_role_noun(doc, c, "участник"):
-                continue
-            if noun in ("председатель",) and not lem & {"жюри", "комиссия"}:
+        if noun in lem and noun != "организатор" and _is_role_noun(doc, c, noun):
+            if noun == "председатель" and not lem & {"жюри", "комиссия"}:
                 continue
             return role
-    if lem & {"жюри"} or ("комиссия" in lem and lem & {"войти", "член", "состав"}):
+    if "жюри" in lem or ("комиссия" in lem and lem & {"войти", "член", "состав"}):
         return "jury"
     if lem & {"представить", "презентовать"} and lem & {"экспозиция", "коллекция", "стенд"}:
         return "exhibitor"
-    if lem & {"вести"} or ("заседание" in lem and "вести" in lem):
+    if "вести" in lem:
         return "moderator"
     if lem & SPEAK or lem & TALK_NOUNS:
         return "speaker"
-    if "принять" in lem and "участие" in lem:
+    if "представлять" in lem and "себя" not in lem:
         return "participant"
-    if lem & PARTICIPATE or lem & ACT or "место" in lem and "занять" in lem:
-        return "participant"
-    if "войти" in lem and "состав" in lem:
+    if ("принять" in lem and "участие" in lem) or lem & (PARTICIPATE - {"представлять"}) \
+            or lem & ACT or ("войти" in lem and "состав" in lem) or lem & PARTICIPATE_EXPLICIT:
         return "participant"
     return None
 
 
 def _is_role_noun(doc: Doc, c: Clause, noun: str) -> bool:
     """`стала участником`, `участники семинара X`, `Ведущей встречи была`; not
-    `к участникам`, `познакомила участников`."""
+    `к участникам`, `познакомила участников`, `победителям вручила`."""
     for i in c.toks:
         if doc.lemma(i) == noun and not doc.in_mention(i):
             case = doc.an.tokens[i].feats.get("Case")
@@ -1376,71 +1469,74 @@ def _is_role_noun(doc: Doc, c: Clause, noun: str) -> bool:
     return False
 
 
-def _materials_only(doc: Doc, c: Clause, lem: set[str]) -> bool:
+def _materials_only(doc: Doc, lem: set[str]) -> bool:
     """`сделала обзор материалов вебинара`, `опираясь на опубликованные материалы`,
     `обзор видеозаписей`: the speaker did not attend what they summarise."""
     return bool(lem & {"материал", "видеозапись", "запись"} and lem & {
         "обзор", "опираться", "размещенный", "разместить", "опубликовать", "опубликованный",
-        "подготовить", "сделать", "посмотреть"}) or ("обзор" in lem and lem & {"запись",
-                                                                              "видеозапись"})
+        "подготовить", "сделать", "посмотреть"}) or ("обзор" in lem and bool(
+            lem & {"запись", "видеозапись", "публикация"}))
 
 
 def _persons(doc: Doc, c: Clause) -> list[Mention]:
-    """The persons who act in a clause (and a relative clause's antecedent)."""
-    out = [m for m in _subjects(doc, c, ("PERSON",))]
+    """The persons who act in a clause: subjects, the speaker of a talk noun, a
+    relative clause's antecedent, the antecedent of an `она`/`он` subject."""
+    out = []
+    for m in _subjects(doc, c, ("PERSON",)):
+        posts = doc.posts_of.get(m.id, [])
+        if posts and posts[0].end <= m.start:
+            w = doc.word(doc.first_tok(posts[0]) - 1)
+            if w in PREPOSITIONS - {"с", "в", "на"} or doc.lemma(doc.first_tok(posts[0]) - 1) in STAFF:
+                continue  # `к [post] X`, `благодарит [post] X`
+        out.append(m)
     # `выступление [post] Сагындыковой`: the speaker in the genitive of a talk noun
     for m in c.mentions:
-        if m.type == "PERSON" and doc.is_top(m) and m not in out:
+        if m.type == "PERSON" and doc.is_top(m) and not any(x.id == m.id for x in out):
             i = doc.first_tok(m) - 1
             posts = doc.posts_of.get(m.id, [])
             if posts and doc.last_tok(posts[0]) == i:
                 i = doc.first_tok(posts[0]) - 1
-            if doc.lemma(i) in TALK_NOUNS:
+            if doc.lemma(i) in TALK_NOUNS and not doc.in_mention(i):
                 out.append(m)
-    # a post before the name after a preposition is the person's, not the person's own:
-    # `с докладом выступила [post] X` already passes; `к [post] X` does not
-    for m in list(out):
-        posts = doc.posts_of.get(m.id, [])
-        if posts and doc.last_tok(posts[0]) < doc.first_tok(m):
-            w = doc.word(doc.first_tok(posts[0]) - 1)
-            if w in PREPOSITIONS - {"с"} and w not in ("в", "на"):
-                out.remove(m)
-    if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "PERSON":
+    if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "PERSON" \
+            and (c.kind == "part" or c.subject_rel or not out):
         out.insert(0, c.anchor)
+    if not out:
+        p = _pronoun_subject(doc, c)
+        if p is not None:
+            out.append(p)
     return out
 
 
 def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
     """Organisations that take part themselves (GUIDE §6): the subject of `приняла
     участие`, `присоединилось к`, `заняла место`; `в составе делегации X`; `X
-    представляли ...`; the winner `присуждено X`."""
+    представляли ...`; the winner `присуждено X`; not `сотрудники X`."""
     out = []
-    part = ("принять" in lem and "участие" in lem) or lem & {"участвовать", "присоединиться",
-                                                            "присудить"} \
-        or ("занять" in lem and "место" in lem) or ("участник" in lem and _is_role_noun(doc, c, "участник"))
+    takes_part = ("принять" in lem and "участие" in lem) or bool(lem & {"участвовать",
+                                                                       "присоединиться"}) \
+        or ("занять" in lem and "место" in lem) or _is_role_noun(doc, c, "участник")
+    awarded = "присудить" in lem
     for m in c.mentions:
         if m.type != "ORGANIZATION" or not doc.is_top(m):
             continue
         i = doc.first_tok(m)
         h = doc.head(m)
-        prevw = doc.word(i - 1)
+        case = h.feats.get("Case") if h is not None else None
         if doc.lemma(i - 1) == "делегация" and doc.lemma(i - 2) in ("состав", "в"):
             out.append(m)  # `в составе делегации Пушкинской библиотеки`
-            continue
-        if "представлять" in lem and h is not None and h.feats.get("Case") == "Acc" and \
+        elif "представлять" in lem and case == "Acc" and \
                 any(doc.lemma(k) == "представлять" for k in c.toks if k > i):
             out.append(m)  # `Алтайскую ... библиотеку представляли X и Y`
-            continue
-        if not part or prevw in PREPOSITIONS or doc.lemma(i - 1) in STAFF or i in doc.in_brackets:
-            continue
-        if h is not None and h.feats.get("Case") in ("Gen", "Ins", "Loc"):
-            continue
-        if m in _subjects(doc, c, ("ORGANIZATION",)) or ("присудить" in lem or "третий" in lem):
+        elif awarded and case == "Dat" and doc.word(i - 1) not in PREPOSITIONS:
+            out.append(m)  # `Второе место присуждено X`
+        elif takes_part and case in ("Nom", None) and \
+                any(x.id == m.id for x in _subjects(doc, c, ("ORGANIZATION",))):
             out.append(m)
-    if c.prev is not None and not any(_is_predicate(doc.an.tokens[i]) for i in c.toks):
+    if _elliptic(doc, c):
         # `Второе место присуждено X, третье – Y`
-        prev_lem = _clause_lemmas(doc, doc.clauses[c.prev])
-        if prev_lem & {"присудить", "занять"}:
+        prev_lem = _trigger_lemmas(doc, doc.clauses[c.prev])
+        if prev_lem & {"присудить"} or {"занять", "место"} <= prev_lem:
             out += [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)]
     return _uniq(out)
 
@@ -1448,14 +1544,12 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
 def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
     reporters: list[tuple[Mention, Clause]] = []
     for c in doc.clauses:
-        lem = _elliptic_lemmas(doc, c)
-        if c.kind in ("rel", "part") and c.parent is not None and c.anchor is not None \
-                and c.anchor.type == "EVENT" and not (lem & (PARTICIPATE | SPEAK | ACT) or "участие" in lem):
-            continue
-        if lem & PLAN:
-            continue
         if c.heading:
-            _heading_participants(doc, ev, c, facts)
+            _heading_participants(doc, c, facts)
+            continue
+        _guests(doc, ev, c, facts)
+        lem = _elliptic_lemmas(doc, c)
+        if _is_planned(doc, c):
             continue
         role = _role(doc, c, lem)
         if role is None:
@@ -1464,39 +1558,19 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
         orgs = _orgs_participating(doc, c, lem)
         if not persons and not orgs:
             continue
-        materials = _materials_only(doc, c, lem)
-        explicit = ev.explicit(c)
-        topics = [e for e in ev.explicit(c, ("topic",)) if ev.positive_topic(e)]
-        targets = list(explicit) + topics
-        if not targets:
-            targets = _clause_events(doc, ev, c)
-        if role in ("jury",) or "победитель" in lem or ("место" in lem and "занять" in lem) \
-                or "присудить" in lem:
-            targets = _contest(doc, ev, c, targets)
-        # relative clauses of the event: `форуме, где она выступала с докладом`,
-        # `мастер-классе, в котором участвовала сама`
-        for r in doc.clauses:
-            if r.parent == c.idx and r.kind == "rel" and r.anchor is not None:
-                rl = _clause_lemmas(doc, r)
-                if rl & (PARTICIPATE | SPEAK | {"консультировать", "представить"}) or "участие" in rl:
-                    anchor = r.anchor if r.anchor.type == "EVENT" else _event_before(doc, r.anchor)
-                    if anchor is not None:
-                        targets.append(anchor)
-        if materials:
-            targets = [e for e in targets if e in explicit and ev.context[e.id] == "ok"
-                       and e not in _genitive_of_material(doc, c)] or (
-                [c.focus] if c.focus is not None and ev.inhouse is None else [])
-        speaker = role == "speaker" or bool(lem & SPEAK)
+        targets = _targets(doc, ev, c, lem, role)
         for p in persons:
-            if speaker and ev.inhouse is not None and c.sent >= doc.sent_of(ev.inhouse):
+            if (role == "speaker" or lem & SPEAK) and ev.inhouse is not None and \
+                    c.sent >= doc.sent_of(ev.inhouse):
                 reporters.append((p, c))
+            strength = 2 if doc.clause_of(p) is not c else 3
             for e in _with_wholes(ev, c, targets):
-                facts.add("PARTICIPANT_IN", p, e, 3 if e in c.mentions else 2, role)
+                facts.add("PARTICIPANT_IN", p, e, strength if e in c.mentions else 2, role)
             # `провела мастер-класс`: who conducts an event organises it too
             if "провести" in lem:
-                for e in _object_event(doc, ev, c, {"провести"}):
-                    facts.add("ORGANIZES", p, e, 3, "organiser")
-                    facts.add("PARTICIPANT_IN", p, e, 3, "organiser")
+                for e in _object_events(doc, ev, c, {"провести"}):
+                    facts.add("ORGANIZES", p, e, strength, "organiser")
+                    facts.add("PARTICIPANT_IN", p, e, strength, "organiser")
         for o in orgs:
             for e in targets:
                 facts.add("PARTICIPANT_IN", o, e, 3 if e in c.mentions else 2,
@@ -1504,9 +1578,53 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
     _report_back(doc, ev, reporters, facts)
 
 
-def _genitive_of_material(doc: Doc, c: Clause) -> list[Mention]:
-    return [e for e in c.mentions if e.type == "EVENT"
-            and doc.lemma(doc.first_tok(e) - 1) in MATERIAL]
+def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) -> list[Mention]:
+    """The events the actors of a clause take part in."""
+    explicit = ev.explicit(c)
+    # `представил выставку`: the presenter organises the exhibition, no more (GUIDE §5)
+    if lem & (SPEAK | ACT | PARTICIPATE) == {"представить"}:
+        shown = [e for e in explicit if doc.event_kind(e) in ("выставка", "экспозиция")]
+        if shown and len(shown) == len(explicit):
+            return []
+        explicit = [e for e in explicit if e not in shown]
+    # `о поездке на X`, `об участии в X`: the speaker's own presence
+    topics = [e for e in ev.explicit(c, ("topic",)) if ev.positive_topic(e)]
+    targets = explicit + topics
+    if not targets:
+        if not (lem & (SPEAK | ACT | set(ROLE_NOUNS) | TALK_NOUNS | {"принять", "участвовать",
+                                                                     "представлять", "войти"})
+                or lem & PARTICIPATE - PARTICIPATE_EXPLICIT):
+            return []  # a trip or a visit names its event
+        targets = _clause_events(doc, ev, c)
+    if role == "jury" or _is_role_noun(doc, c, "победитель") or _is_role_noun(doc, c, "лауреат") \
+            or ("место" in lem and lem & {"занять", "присудить"}):
+        targets = _contest(doc, ev, c, targets)
+    # relative clauses of the event: `форуме, где она выступала с докладом`,
+    # `мастер-классе, в котором участвовала сама`
+    for r in doc.clauses:
+        if r.parent == c.idx and r.kind == "rel" and r.anchor is not None:
+            rl = _trigger_lemmas(doc, r)
+            if rl & (PARTICIPATE | SPEAK | {"консультировать"}) or "участие" in rl:
+                anchor = r.anchor if r.anchor.type == "EVENT" else _event_before(doc, r.anchor)
+                if anchor is not None:
+                    targets.append(anchor)
+    if _materials_only(doc, lem | _clause_lemmas(doc, c)):
+        material = {e.id for e in c.mentions if doc.lemma(doc.first_tok(e) - 1) in MATERIAL}
+        targets = [e for e in targets if e.id not in material and ev.context[e.id] == "ok"
+                   and e in explicit] or ([c.focus] if c.focus is not None else [])
+    return _uniq(targets)
+
+
+def _guests(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -> None:
+    """`творческая встреча с [поэтессой] X`: the guest of a meeting takes part."""
+    for e in c.mentions:
+        if e.type != "EVENT" or doc.event_kind(e) not in MEETING_EVENTS:
+            continue
+        nxt = [m for m in c.mentions if m.start >= e.end and doc.is_top(m)][:1]
+        if nxt and re.fullmatch(r"\s*(с|со)\s+", doc.text[e.end:nxt[0].start]):
+            p = doc.post_of.get(nxt[0].id) if nxt[0].type == "PROFESSION" else nxt[0]
+            if p is not None and p.type == "PERSON":
+                facts.add("PARTICIPANT_IN", p, e, 3, "guest")
 
 
 def _event_before(doc: Doc, m: Mention) -> Mention | None:
@@ -1533,13 +1651,13 @@ def _with_wholes(ev: EventContext, c: Clause, targets: list[Mention]) -> list[Me
     for e in targets:
         out.append(e)
         out += ev.wholes(e)
-        if doc.event_kind(e) in PART_EVENTS and c.focus is not None and c.focus is not e \
+        if doc.event_kind(e) in PART_EVENTS and c.focus is not None and c.focus.id != e.id \
                 and doc.event_kind(c.focus) not in PART_EVENTS | SERIES_EVENTS:
             out.append(c.focus)
     return _uniq(out)
 
 
-def _heading_participants(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -> None:
+def _heading_participants(doc: Doc, c: Clause, facts: Facts) -> None:
     """Title lines: `ЦБС г.Экибастуза на заседании Совета КБС`, `Северная сельская
     библиотека – участник областного конкурса`."""
     orgs = [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)]
@@ -1552,32 +1670,30 @@ def _heading_participants(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -
 
 
 def _report_back(doc: Doc, ev: EventContext, reporters, facts: Facts) -> None:
-    """The in-house meeting rule (GUIDE §6): who reports at an in-house day framed as
-    a trip report attends it, and the events of their block of text, unless they only
-    reviewed materials. The block is the reporter's paragraph up to their sentence,
-    after the previous reporter's sentence."""
+    """The in-house meeting rule (GUIDE §6): who reports at an in-house day attends
+    it; when the day is framed as a trip report, they also attend the events of
+    their block of text (their paragraph, after the previous reporter's sentence, up
+    to their own), unless they only reviewed materials."""
     inhouse = ev.inhouse
     if inhouse is None:
         return
+    by_sent: dict[int, list[tuple[Mention, Clause]]] = defaultdict(list)
+    for p, c in reporters:
+        by_sent[c.sent].append((p, c))
     last_sent: dict[int, int] = {}
-    for p, c in sorted(reporters, key=lambda pc: pc[1].sent):
-        facts.add("PARTICIPANT_IN", p, inhouse, 2, "speaker")
-        if not ev.reportback:
-            continue
-        sent = doc.an.sents[c.sent]
+    for sent_no in sorted(by_sent):
+        sent = doc.an.sents[sent_no]
         line = doc.line_of(sent.start)
-        lem = {doc.lemma(i) for i in range(sent.first, sent.last)}
-        if _materials_only(doc, c, lem):
-            continue
         start = last_sent.get(line, -1)
-        for e in ev.events:
-            s = doc.sent_of(e)
-            if doc.line_of(e.start) != line or not (start < s <= c.sent) or e is inhouse:
+        last_sent[line] = sent_no
+        lem = {doc.lemma(i) for i in range(sent.first, sent.last)}
+        block = [e for e in ev.events
+                 if doc.line_of(e.start) == line and start < doc.sent_of(e) <= sent_no
+                 and e.id != inhouse.id and not doc.inside(e, "EVENT")
+                 and ev.context[e.id] not in ("umbrella", "nested", "plan", "material")]
+        for p, c in by_sent[sent_no]:
+            facts.add("PARTICIPANT_IN", p, inhouse, 2, "speaker")
+            if not ev.reportback or _materials_only(doc, lem):
                 continue
-            if ev.context[e.id] in ("umbrella", "nested", "plan", "material") or \
-                    doc.inside(e, "EVENT"):
-                continue
-            if doc.key_equal(e, inhouse) if hasattr(doc, "key_equal") else False:
-                continue
-            facts.add("PARTICIPANT_IN", p, e, 2, "speaker")
-        last_sent[line] = c.sent
+            for e in block:
+                facts.add("PARTICIPANT_IN", p, e, 2, "speaker")
