@@ -57,32 +57,40 @@ def mentions_of(doc) -> list[Mention]:
     return out
 
 
-def run_doc(doc):
-    """(gold facts, predicted facts, predicted relations with roles) of one document."""
-    mentions = mentions_of(doc)
+def run_doc(doc, predicted: bool = False):
+    """(gold facts, predicted facts, predicted relations) of one document; with
+    `predicted` the mentions come from the entity stage instead of the gold."""
     report = Report(path=doc.path, id=doc.name, text=doc.text, date=first_full_date(doc.text))
-    relations = extract_relations(analyse(doc.text), mentions, report)
+    an = analyse(doc.text)
+    if predicted:
+        from kgraph.entities import find_entities
+        mentions = find_entities(an, report)
+    else:
+        mentions = mentions_of(doc)
+    relations = extract_relations(an, mentions, report)
 
     by_id = {e["id"]: e for e in doc.entities}
     gold = {(gold_key(by_id[r["head"]]), r["type"], gold_key(by_id[r["tail"]]))
             for r in doc.relations}
-    pred = set()
-    for r in relations:
-        h, t = by_id[r.head], by_id[r.tail]
-        # gold mentions map to themselves; map_to_gold keeps the scorer's logic
-        pred.add((gold_key(map_to_gold(h, doc.entities)), r.type,
-                  gold_key(map_to_gold(t, doc.entities))))
+    ments = {m.id: {"type": m.type, "start": m.start, "end": m.end, "id": m.id, "text": m.text}
+             for m in mentions}
+
+    def key(m):
+        g = map_to_gold(m, doc.entities)
+        return gold_key(g) if g else f"?{m['type']}:{m['text']}"
+
+    pred = {(key(ments[r.head]), r.type, key(ments[r.tail])) for r in relations}
     return gold, pred, relations
 
 
-def score_set(path: Path, verbose: bool, only: str | None) -> Counter:
+def score_set(path: Path, verbose: bool, only: str | None, predicted: bool = False) -> Counter:
     docs = load_brat_dir(path)
     counts: dict[str, Counter] = {t: Counter() for t in RELATION_TYPES}
     print(f"\n=== {path.name}: {len(docs)} documents")
     for doc in docs:
         if only and only not in doc.name:
             continue
-        gold, pred, _ = run_doc(doc)
+        gold, pred, _ = run_doc(doc, predicted)
         for f in gold & pred:
             counts[f[1]]["tp"] += 1
         for f in pred - gold:
@@ -113,12 +121,14 @@ def main(argv=None) -> int:
     ap.add_argument("sets", nargs="*", type=Path, default=DEFAULT_SETS)
     ap.add_argument("-v", "--verbose", action="store_true", help="list FP/FN per document")
     ap.add_argument("--doc", help="only documents whose name contains this")
+    ap.add_argument("--predicted", action="store_true",
+                    help="use the entity stage's mentions instead of the gold entities")
     args = ap.parse_args(argv)
     for path in args.sets:
         if not path.is_dir():
             print(f"skipped (not found): {path}", file=sys.stderr)
             continue
-        score_set(path, args.verbose, args.doc)
+        score_set(path, args.verbose, args.doc, args.predicted)
     return 0
 
 

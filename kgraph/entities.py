@@ -14,8 +14,10 @@ from kgraph import gazetteer
 from kgraph import lexicon as lx
 from kgraph.analyse import Analysis, Token, get_analyzer
 from kgraph.model import Mention, Report
+from kgraph.names import parse_person
 from kgraph.phrases import (
     DASHES,
+    adjectival,
     DEICTIC,
     Phrase,
     eponym_end,
@@ -57,7 +59,19 @@ def find_entities(an: Analysis, report: Report) -> list[Mention]:
     mentions = settle(cands, titles)
     for i, m in enumerate(mentions, 1):
         m.id = f"T{i}"
+        if m.type == "PERSON":
+            person_attrs(an, m)
     return mentions
+
+
+def person_attrs(an: Analysis, m: Mention) -> None:
+    """The nominative in the right gender (`Ш.Шахметова` -> `Шахметова Ш.`) and name parts."""
+    name = parse_person(an, m.start, m.end)
+    m.normal = name.normal or m.normal
+    for key in ("surname", "first", "middle", "initials", "gender"):
+        value = getattr(name, key)
+        if value:
+            m.attrs[key] = value
 
 
 # --- Natasha's spans, repaired -------------------------------------------------------
@@ -89,7 +103,7 @@ def place_extent(an: Analysis, start: int, end: int, normal: str) -> tuple[int, 
     """`г.Барнаул` (marker inside), `Павлодарской обл.` (abbreviation's stop inside),
     `области Абай` (the area word is part of the name when it comes first)."""
     start = with_marker(an.text, start)
-    normal = tidy(re.sub(r"^(?:г|с|пос|п|ст)\.\s?", "", normal))
+    normal = place_name(an, start, end, normal)
     if an.text[end - 3:end] == "обл" and an.text[end:end + 1] == ".":
         end += 1
         normal = re.sub(r"\bобл$", "область", normal)
@@ -111,6 +125,20 @@ def before_person(an: Analysis, start: int, end: int) -> int:
             if not before.endswith(("им.", "имени")):
                 return len(an.text[:pstart].rstrip())
     return end
+
+
+def place_name(an: Analysis, start: int, end: int, normal: str) -> str:
+    """Natasha's place lemma checked against the gazetteer (`Семей` is not `Семья`) and
+    our own inflection (`Омске` -> `Омск`, `Павлодарского Прииртышья`)."""
+    surface = re.sub(r"^(?:г|с|пос|п|ст)\.\s?", "", an.text[start:end])
+    normal = tidy(re.sub(r"^(?:г|с|пос|п|ст)\.\s?", "", normal))
+    toks = [t for t in an.tokens_in(start, end) if t.text not in (".", "г", "с", "пос", "п", "ст")]
+    ours = place_normal(an, toks[0].start, toks[-1].end) if toks else normal
+    gaz = gazetteer.load()
+    for candidate in (normal, ours, surface):
+        if gaz.lookup(candidate, "LOCATION"):
+            return candidate
+    return ours if normal == surface else normal
 
 
 def generic_org(an: Analysis, start: int, end: int) -> bool:
@@ -150,13 +178,18 @@ def rule_places(an: Analysis) -> list[Mention]:
 
 
 def ner_org(an: Analysis, start: int, end: int, normal: str) -> tuple[str, str]:
-    """Natasha leaves `Назарбаев Университета` uninflected: inflect its last noun."""
+    """Natasha's organisations, normalised as our phrases are: the head (an organisation
+    noun, else the last noun: `Назарбаев Университета`) and its modifiers inflected."""
     toks = an.tokens_in(start, end)
-    kind = next((org_kind(t) for t in toks if org_head(t)), "organization")
-    last = toks[-1]
-    if normal == an.text[start:end] and len(toks) > 1 and last.pos in ("NOUN", "PROPN") \
-            and last.feats.get("Case") not in (None, "Nom"):
-        normal = phrase_normal(an, toks[0].i, last.i, last.i + 1)
+    heads = [t for t in toks if org_head(t)]
+    kind = org_kind(heads[0]) if heads else "organization"
+    if heads:
+        head = heads[0]
+    else:
+        nouns = [t for t in toks if t.pos in ("NOUN", "PROPN") and not adjectival(t)]
+        head = nouns[-1] if nouns and nouns[-1].feats.get("Case") not in (None, "Nom") else None
+    if head is not None:
+        normal = phrase_normal(an, toks[0].i, head.i, toks[-1].i + 1)
     return tidy(normal), kind
 
 
@@ -232,7 +265,7 @@ def event_mentions(an: Analysis) -> list[Mention]:
                 continue
             kind = kind or lx.EVENT_KIND_WITH[tok.lemma]
             if tok.lemma == "день" and has_words(an, ph, ("культура",)):
-                if tok.feats.get("Number") != "Plur":
+                if "plur" not in noun_target(tok)[0]:
                     continue  # "Дню работников культуры" is a holiday, "Дни культуры" a festival
                 kind = "festival"
             named_by_special = special is not None and tok.lemma != "стол"
@@ -338,6 +371,10 @@ def org_mentions(an: Analysis, person_starts: set[int]) -> list[Mention]:
             if has_words(an, ph, lx.NOT_ORG_MODIFIERS) and ph.first < ph.head:
                 i += 1  # "электронная библиотека", "модельной библиотеки": not an organisation
                 continue
+            if tok.lemma not in lx.DESCRIPTIVE_ORG_HEADS and not tok.text.isupper() \
+                    and not (named(an, ph) or has_proper_modifier(an, ph)):
+                i += 1  # "среднюю школу", "срочную службу": a kind of place, not a name
+                continue
             bare = (ph.first == ph.head and ph.last == ph.head + 1 and not tok.text.isupper()) \
                 or (ph.first == ph.head == ph.last - 1 and tok.text in lx.GENERIC_ABBREVIATIONS) \
                 or (tok.lemma in lx.NEEDS_NAME and not named(an, ph))
@@ -349,8 +386,16 @@ def org_mentions(an: Analysis, person_starts: set[int]) -> list[Mention]:
 
 
 def named(an: Analysis, ph: Phrase) -> bool:
-    """A title or a capitalised word after the head: `Совета КБС`, `клуба «Кітапқұмар»`."""
-    return bool(ph.title) or any(t.text[:1].isupper() for t in an.tokens[ph.head + 1:ph.last])
+    """A title, a number or a capitalised word after the head: `Совета КБС`,
+    `клуба «Кітапқұмар»`, `школы №1`."""
+    right = an.tokens[ph.head + 1:ph.last]
+    return bool(ph.title) or any(t.text[:1].isupper() or t.text == "№" for t in right)
+
+
+def has_proper_modifier(an: Analysis, ph: Phrase) -> bool:
+    """`Северной основной школы`: a capitalised modifier not only starting the sentence."""
+    sent_first = an.sents[an.tokens[ph.first].sent].first
+    return any(t.text[:1].isupper() and t.i != sent_first for t in an.tokens[ph.first:ph.head])
 
 
 def eponyms(an: Analysis, ph: Phrase) -> list[Mention]:
@@ -421,8 +466,9 @@ def phrase_mention(an: Analysis, ph: Phrase, etype: str, attrs: dict) -> Mention
     first = an.tokens[ph.first]
     sent_start = ph.first == an.sents[first.sent].first
     # GUIDE §3: a common noun's capital that only starts a sentence is lowered
-    lower = etype == "PROFESSION" or (etype == "EVENT" and sent_start and first.sent > 0
-                                      and an.text[:first.start].rstrip()[-1:] in (".", "!", "?", "\n", ""))
+    lower = etype == "PROFESSION" or (
+        etype == "EVENT" and sent_start and first.lemma not in lx.CAPITALISED_LEVELS
+        and an.text[:first.start].rstrip()[-1:] in (".", "!", "?", "\n", ""))
     normal = phrase_normal(an, ph.first, ph.head, ph.last, lower_first=lower)
     return Mention("", etype, start, end, an.text[start:end], normal, attrs=attrs)
 
@@ -466,7 +512,8 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return eponym_end(an, k - 1, last, bare=True)  # "музей Ф.М. Достоевского"
     if tok.start in person_starts:
         return None
-    if tok.text.lower() == "по" and mode in ("event", "post", "body"):
+    if tok.text.lower() == "по" and (mode in ("event", "post") or (
+            mode == "body" and an.tokens[ph.head].lemma in lx.TOPIC_BODIES)):
         return topic_end(an, k + 1, last)
     if tok.text.lower() in ("о", "об") and mode == "event" and k == ph.head + 1:
         return topic_end(an, k + 1, last, case="Loc")  # "дискуссия о роли методических служб"
@@ -496,7 +543,7 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
     return max(noun + 1, an.ner_end(k) or 0)  # "Республики Казахстан" as Natasha found it
 
 
-EPONYM_HEADS = {"музей", "театр", "университет", "институт", "библиотека"}
+EPONYM_HEADS = {"музей", "театр", "университет", "институт"}  # libraries say "им."
 
 
 def genitive_place(an: Analysis, k: int, last: int) -> int | None:
@@ -635,7 +682,7 @@ PRIORITY = {"EVENT": 5, "PROFESSION": 4, "ORGANIZATION": 3, "LOCATION": 2, "PERS
 
 def settle(cands: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]:
     """Drop mentions inside titles, duplicates, bare nouns outside posts; resolve crossings."""
-    cands = [m for m in cands if not inside_title(m, titles) and m.end > m.start]
+    cands = [m for m in cands if not inside_title(m, titles, cands) and m.end > m.start]
     cands = prefer_longest_org(cands)
     posts = [m for m in cands if m.type == "PROFESSION"]
     kept: list[Mention] = []
@@ -658,8 +705,19 @@ def settle(cands: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]
     return sorted(kept, key=lambda m: (m.start, -m.end, m.type))
 
 
-def inside_title(m: Mention, titles) -> bool:
-    return any(a <= m.start and m.end <= b for a, b in titles)
+def inside_title(m: Mention, titles, cands) -> bool:
+    """Titles are opaque: nothing inside a quoted title counts, unless the mention is the
+    whole quoted name on its own (`«Металлоинвест»` names a company)."""
+    for a, b in titles:
+        if a <= m.start and m.end <= b:
+            if m.type == "LOCATION" and any(
+                    (c.start, c.end) == (a, b) and c.type == "ORGANIZATION" for c in cands):
+                return False  # a place inside a quoted organisation name: «Единая Россия»
+            if (m.start, m.end) != (a, b) or m.type not in ("ORGANIZATION", "PERSON", "LOCATION"):
+                return True
+            return any(c.start < a and b < c.end and c.type in ("EVENT", "ORGANIZATION")
+                       for c in cands)
+    return False
 
 
 def crosses(a: Mention, b: Mention) -> bool:

@@ -88,8 +88,8 @@ POSTS = {
     "читатель", "читательница", "аналитик", "администратор", "бухгалтер", "юрист",
     "оператор", "дизайнер", "фотограф", "волонтер", "волонтёр", "переводчик",
     "переводчица", "литературовед", "искусствовед", "филолог", "педагог", "член",
-    "почетный", "ветеран", "меценат", "основатель", "основательница", "организатор",
-    "управляющий", "управляющая", "уполномоченный", "руководство", "посол", "генконсул",
+    "ветеран", "меценат", "основатель", "основательница", "организатор",
+    "управляющий", "управляющая", "уполномоченный", "посол", "генконсул",
 }
 # posts whose grammatical gender shows the person's sex (masc posts are used for women)
 GENDERED_POSTS = {
@@ -110,7 +110,7 @@ PREPOSITIONS = {
     "благодаря": {"dat"}, "о": {"loc"}, "об": {"loc"}, "обо": {"loc"}, "при": {"loc"},
     "над": {"ins"}, "под": {"ins"}, "перед": {"ins"}, "между": {"ins"}, "за": {"ins", "acc"},
     "про": {"acc"}, "через": {"acc"}, "на": {"acc", "loc"}, "в": {"acc", "loc"},
-    "во": {"acc", "loc"}, "от имени": {"gen"},
+    "во": {"acc", "loc"},
 }
 EPONYM = re.compile(r"(?:\b[Ии]м\.?|\b[Ии]мени)\s*$")
 CLAUSE_STOP = {",", ";", ":", ".", "!", "?", "и", "а", "но", "или", "либо", "—", "–", "-"}
@@ -691,8 +691,10 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
     while right < len(toks) and toks[right].start < end:
         right += 1
 
-    # 1. eponym: им. / имени
-    if EPONYM.search(text[max(0, start - 8):start]):
+    # 1. eponym: им. / имени (a bare `им` only after a noun: not the pronoun)
+    m = EPONYM.search(text[max(0, start - 8):start])
+    if m and (m.group().strip().lower() != "им" or left < 1
+              or toks[left - 1].pos in ("NOUN", "PROPN", "ADJ")):
         ev.cases({"gen"}, 6, "eponym")
         return
 
@@ -701,16 +703,15 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
 
     # 2. preposition right before
     if same_sent(left) and toks[left].text.lower() in PREPOSITIONS and toks[left].pos == "ADP":
-        ev.cases(PREPOSITIONS[toks[left].text.lower()], 4, "preposition")
-        return_after_prep = True
+        ev.cases(PREPOSITIONS[toks[left].text.lower()], 4, "preposition " + toks[left].text)
+        after_prep = True
     else:
-        return_after_prep = False
+        after_prep = False
 
     # 3. post phrase before the name (apposition) or a noun governing it
-    governed = False  # the name is a genitive complement: a verb after it is not its own
+    governed = after_prep  # the name is governed: a verb after it is not its own
     posts, j, steps = [], left, 0
-    chain_start = left + 1
-    while same_sent(j) and steps < 25 and not return_after_prep:
+    while same_sent(j) and steps < 25 and not after_prep:
         t = toks[j]
         if _post_word(t):
             posts.append(t)
@@ -720,7 +721,6 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
             break
         elif t.pos == "SCONJ":
             break
-        chain_start = j
         j -= 1
         steps += 1
     verb_left = j
@@ -736,7 +736,7 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
         if cases:
             ev.cases(cases, 3, "post " + posts[k].text)
         ev.sex(g, 3, "post " + posts[k].text)
-    elif same_sent(left) and not return_after_prep and _common_noun(an, left):
+    elif same_sent(left) and not after_prep and _common_noun(an, left):
         governed = _complement(an, left, right, ev)
 
     # 4. a verb before the post phrase (`стала главный библиотекарь ...`)

@@ -133,6 +133,8 @@ def genitive_np(an: Analysis, k: int, last: int) -> int | None:
     if j >= last:
         return None
     tok = an.tokens[j]
+    if len(tok.text) == 1 or (j + 1 < last and an.tokens[j + 1].text == "." and tok.text.islower()):
+        return None  # "г." / "обл." are markers, not nouns
     if tok.lemma in TIME_LEMMAS or (j > 0 and an.tokens[j - 1].pos == "NUM" and tok.text.islower()):
         return None  # "библиотеки 2 февраля": a date, not a complement
     if nounish(tok) and (case_of(tok) == "Gen" or (is_abbrev(tok) and j == k)):
@@ -227,6 +229,8 @@ def noun_target(tok: Token) -> tuple[set, str | None]:
     gender = agreeing[0].tag.gender if agreeing else None
     if agreeing and all(p.tag.number == "plur" for p in agreeing):
         number = "plur"  # "Дней культуры": the tagger's number can be wrong, the form cannot
+    elif agreeing and not any(p.tag.number == "plur" for p in agreeing):
+        number = "sing"  # "мастер-класс" tagged plural
     return {"nomn", number}, gender
 
 
@@ -295,6 +299,7 @@ def join_tokens(an: Analysis, first: int, last: int, words: list[str]) -> str:
 
 def tidy(text: str) -> str:
     text = re.sub(r"\bим\.\s*", "им. ", text)
+    text = re.sub(r"(?<=\b[А-ЯЁ]\.)(?=[А-ЯЁ][а-яё])", " ", text)  # "С.Торайгырова" -> "С. Торайгырова"
     text = re.sub(r"\bг\.\s*", "г. ", text)
     # Latin i / Latin look-alikes inside Cyrillic words (Kazakh "бiр" -> "бір")
     text = re.sub(r"(?<=[а-яёәғқңөұүһі])i|i(?=[а-яёәғқңөұүһі])", "і", text)

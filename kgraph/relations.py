@@ -59,7 +59,7 @@ PARTICIPATE_EXPLICIT = {"побывать", "посетить", "выезжат�
 # speaking at an event: the speaker role
 SPEAK = {"выступить", "выступать", "рассказать", "рассказывать", "доложить",
          "поделиться", "презентовать", "говорить", "познакомить", "ознакомить",
-         "прочитать", "представить", "изложить"}
+         "прочитать", "представить", "изложить", "пересказать", "отчитаться"}
 # other acts at an event that make the actor a participant
 ACT = {"открыть", "завершить", "закрыть", "обратиться", "приветствовать", "вручить",
        "получить", "вести", "подготовить", "сделать", "провести", "занять", "присудить",
@@ -72,6 +72,10 @@ ROLE_NOUNS = {"модератор": "moderator", "ведущий": "moderator", 
 # nouns of a talk: `выступление X`, `с докладом выступила`
 TALK_NOUNS = {"выступление", "доклад", "сообщение", "лекция", "онлайн-лекция",
               "презентация", "приветствие"}
+# every word that can make a clause about taking part
+ALL_TRIGGERS = (SPEAK | ACT | PARTICIPATE | PARTICIPATE_EXPLICIT | set(ROLE_NOUNS) | TALK_NOUNS
+                | {"принять", "участие", "делегация", "делегат", "возглавить", "возглавлять",
+                   "жюри", "комиссия", "войти", "вести"})
 # organising: `организовали`, `организатором выступил`, `провела конференцию`
 ORGANISE = {"организовать", "провести", "проводить", "проводиться", "подготовить",
             "координировать", "представить", "организовывать"}
@@ -96,10 +100,11 @@ EVENT_ANAPHORS = {"семинар", "форум", "конференция", "к�
                   "совещание", "встреча", "мероприятие", "акция", "конкурс", "выставка",
                   "экспозиция", "церемония", "учеба", "вечер", "фестиваль", "праздник",
                   "презентация", "тренинг", "вебинар", "чтение", "обучение", "стажировка",
-                  "круглый", "конкурсный", "марафон", "квест", "лекция", "открытие"}
+                  "круглый", "конкурсный", "марафон", "квест", "лекция", "открытие",
+                  "неделя", "декада", "месячник", "закрытие"}
 ANAPHOR_SAME = {"экспозиция": "выставка", "конкурсный": "конкурс", "круглый": "стол",
                 "обучение": "*", "стажировка": "*", "мероприятие": "*", "вечер": "*",
-                "открытие": "*", "праздник": "*"}
+                "открытие": "*", "закрытие": "*", "праздник": "*"}
 # generic nouns for events: `приняла участие в мероприятиях, посвященных X`
 GENERIC_EVENTS = {"мероприятие", "событие", "торжество"}
 # determiners that make an anaphor another event: `следующее совещание`
@@ -120,6 +125,9 @@ UNIT_HEADS = {"отдел", "сектор", "служба", "лаборатор�
               "кафедра", "секция", "совет", "комиссия", "правление", "крыло", "управление",
               "департамент", "комитет"}
 LIBRARY_UNITS = {"отдел", "сектор", "служба", "лаборатория", "кабинет"}
+ADMINISTRATION = {"культура", "образование", "спорт", "туризм", "архивный", "язык", "районный",
+                  "городской", "областной", "краевой", "республиканский", "муниципальный",
+                  "акимат", "администрация", "министерство", "управление"}
 MEMBERSHIP_BODIES = {"союз", "ассоциация", "секция", "общество", "федерация", "альянс",
                      "консорциум", "конфедерация"}
 LIBRARY_RE = re.compile(r"[Бб]иблиотек|\b[А-ЯЁ]*(?:Б|ЦБС)\b|Пушкинк|Гоголевк|"
@@ -443,17 +451,25 @@ def _membership_skip(doc: Doc, prof: Mention, nxt: list[Mention]) -> Mention | N
 def _attach_posts(doc: Doc, facts: Facts) -> None:
     """A post before the name (`директор ЦБС Лещенко О.В.`, `библиотекарь – Жумагулова`)
     or after it (`Гребенщикова, заведующая отделом`, `Есенгелдиной – поэтессой`)."""
-    tops = [m for m in doc.ms if doc.is_top(m)]
+    tops = [m for m in doc.ms if doc.is_top(m) and not _is_eponym(doc, m)]
     for k, p in enumerate(tops):
         if p.type != "PROFESSION":
             continue
         person = None
-        nxt = tops[k + 1:k + 3]
-        if nxt and nxt[0].type == "PERSON" and re.fullmatch(r"[–—-]?", doc.gap_text(p, nxt[0])):
+        # the post's complements when the entity stage left them outside the post span:
+        # `[заведующая] [отделом] [ЦРБ] [X]`
+        extra, j = [], k + 1
+        while j < len(tops) and tops[j].type in ("ORGANIZATION", "LOCATION") and \
+                not doc.gap_text(tops[j - 1], tops[j]):
+            extra.append(tops[j])
+            j += 1
+        nxt = tops[j:j + 2]
+        if nxt and nxt[0].type == "PERSON" and re.fullmatch(r"[–—-]?", doc.gap_text(tops[j - 1], nxt[0])):
             person = nxt[0]
         if person is None:
-            person = _membership_skip(doc, p, nxt)
-        if person is None and k > 0 and tops[k - 1].type == "PERSON":
+            extra = []
+            person = _membership_skip(doc, p, tops[k + 1:k + 3])
+        if person is None and k > 0 and tops[k - 1].type == "PERSON" and not _name_follows(doc, p):
             if re.fullmatch(r"[,–—-]|\(", doc.gap_text(tops[k - 1], p)):
                 person = tops[k - 1]
         if person is None:
@@ -462,9 +478,29 @@ def _attach_posts(doc: Doc, facts: Facts) -> None:
         doc.posts_of[person.id].append(p)
         facts.add("WORKS_AS", person, p)
         # every organisation in the post phrase: the unit and the library (GUIDE §5)
-        for o in doc.descendants(p):
+        for o in list(doc.descendants(p)) + extra:
             if o.type == "ORGANIZATION" and not doc.inside(o, "EVENT"):
                 facts.add("WORKPLACE", person, o)
+
+
+def _is_eponym(doc: Doc, m: Mention) -> bool:
+    """`им. Алишера Навои`, `имени Абая`: a name inside an organisation's name."""
+    if m.type != "PERSON":
+        return False
+    i = doc.first_tok(m) - 1
+    if doc.word(i) == ".":
+        i -= 1
+    return doc.word(i) in ("им", "имени")
+
+
+def _name_follows(doc: Doc, p: Mention) -> bool:
+    """A capitalised word right after a post that no mention covers: most likely the
+    name of the post's holder, missed by the entity stage; the post is not the
+    preceding person's then."""
+    i = doc.last_tok(p) + 1
+    t = doc.tok(i)
+    return t is not None and not doc.in_mention(i) and t.text[:1].isupper() \
+        and t.pos in ("PROPN", "NOUN") and t.sent == doc.an.tokens[i - 1].sent
 
 
 # ---------------------------------------------------------------------------
@@ -564,6 +600,7 @@ def _segment(doc: Doc) -> None:
         cur = Clause(len(doc.clauses), si, "main", heading=heading)
         doc.clauses.append(cur)
         main = cur
+        list_head = None  # `С отчетами выступили: X; Y; Z`: the items share the head
         i = s.first
         while i < s.last:
             t = an.tokens[i]
@@ -578,7 +615,9 @@ def _segment(doc: Doc) -> None:
             l1, l2 = _norm(n1.lemma), _norm(n2.lemma) if n2 else ""
             new = None
             if t.text in (";", ":"):
-                new = Clause(len(doc.clauses), si, "main", heading=heading)
+                if t.text == ":":
+                    list_head = main.idx
+                new = Clause(len(doc.clauses), si, "main", heading=heading, prev=list_head)
                 main = new
             elif l1 in REL_WORDS or (n1.pos in ("ADP", "NOUN") and l2 in REL_WORDS) \
                     or l1 in WHERE_WORDS:
@@ -733,6 +772,13 @@ def _attached_places(doc: Doc, o: Mention) -> list[Mention]:
     return out
 
 
+def _is_administration(doc: Doc, u: Mention) -> bool:
+    """`районный отдел культуры`, `отдел образования`: a body of the administration,
+    not a unit of a library."""
+    lem = {_norm(t.lemma) for t in doc.tokens(u)}
+    return bool(lem & ADMINISTRATION)
+
+
 def _is_parent_after_unit(doc: Doc, o: Mention) -> bool:
     """`[отдел] [ЦГБ]`: the parent named right after its unit."""
     before = [m for m in doc.ms if m.end <= o.start and m.type == "ORGANIZATION"
@@ -787,13 +833,17 @@ def _part_of(doc: Doc, facts: Facts) -> None:
         h = doc.head(u)
         named_centre = doc.head_lemma(u) == "центр" and h is not None and h.text[:1].isupper()
         if (doc.head_lemma(u) not in LIBRARY_UNITS and not named_centre) or any(
-                c.type == "LOCATION" for c in doc.children[u.id]):
+                c.type == "LOCATION" for c in doc.children[u.id]) or _is_administration(doc, u):
             continue
-        # no parent named with it: the nearest library before it in the sentence
+        nxt = doc.tok(doc.last_tok(u) + 1)
+        if nxt is not None and not doc.in_mention(nxt.i) and nxt.text.isupper() and len(nxt.text) > 1:
+            continue  # `отдел ЦГБ` with the parent not recognised: no guess
+        # no parent named with it: the library the text is about at that point (a
+        # unit of a person's post: the library of the report, not another person's)
         before = [m for m in doc.ms if m.type == "ORGANIZATION" and m.end <= u.start
                   and doc.sent_of(m) == doc.sent_of(u) and _is_library(doc, m)
                   and not doc.inside(m, "EVENT")]
-        if before:
+        if before and not doc.inside(u, "PROFESSION"):
             facts.add("PART_OF", u, before[-1], 2)
         elif home is not None:
             facts.add("PART_OF", u, home, 1)
@@ -923,16 +973,17 @@ class EventContext:
 
     # -- report-back framing (GUIDE §6)
 
-    def _reportback(self) -> bool:
-        """The in-house day is framed as reporting on trips: `учеба по итогам выездов`,
-        `отчет специалистов о поездках ..., в которых они участвовали`."""
+    def _reportback(self) -> int | None:
+        """The sentence that frames an in-house day as reporting on trips: `учеба по
+        итогам выездов`, `отчет специалистов о поездках ..., в которых они
+        участвовали`, `сотрудники отчитались о поездках`."""
         doc = self.doc
-        for s in doc.an.sents:
+        for k, s in enumerate(doc.an.sents):
             lem = {doc.lemma(i) for i in range(s.first, s.last)}
             if lem & {"выезд", "поездка", "посещение", "командировка"} and \
-                    lem & {"итог", "отчет", "отчитаться", "участвовать"}:
-                return True
-        return False
+                    lem & {"итог", "отчет", "отчитаться", "участвовать", "рассказать"}:
+                return k
+        return None
 
     # -- the event each clause is about
 
@@ -964,8 +1015,8 @@ class EventContext:
                 focus = new
                 if self.first_focus is None and not c.heading:
                     self.first_focus = new
-            if self.reportback and self.inhouse is None and focus is not None and \
-                    doc.event_kind(focus) in ("учеба", "день", "совещание", "семинар") :
+            if self.reportback is not None and self.inhouse is None and focus is not None \
+                    and 0 <= c.sent - self.reportback <= 1 and c.sent - doc.sent_of(focus) <= 2:
                 self.inhouse = focus
             c.focus = focus
 
@@ -1006,12 +1057,24 @@ class EventContext:
 
     def wholes(self, e: Mention) -> list[Mention]:
         """The enclosing event a part's participant also attends (GUIDE §6): an event
-        nested in it (`церемония награждения победителей [конкурса]`)."""
+        nested in it (`церемония награждения победителей [конкурса]`), or the one it
+        is held within (`В рамках форума состоялась встреча`); never a campaign or
+        series as a whole, nor from a local stage."""
         doc = self.doc
         if doc.event_kind(e) in EDITION_EVENTS:
             return []
-        return [w for w in doc.children[e.id] if w.type == "EVENT"
-                and doc.event_kind(w) not in SERIES_EVENTS]
+        out = [w for w in doc.children[e.id] if w.type == "EVENT"]
+        c = doc.clause_of(e)
+        if c is not None and self.context[e.id] == "ok":
+            out += [u for u in c.mentions if u.type == "EVENT" and self.context[u.id] == "umbrella"
+                    and doc.is_top(u) and doc.text[max(0, u.start - 12):u.start].strip()
+                    .lower().endswith("рамках")]
+            for i in c.toks:
+                if doc.word(i - 1) == "рамках":
+                    u = self.resolve(c, i)
+                    if u is not None and u.id != e.id:
+                        out.append(u)
+        return [w for w in _uniq(out) if doc.event_kind(w) not in SERIES_EVENTS]
 
 
 # ---------------------------------------------------------------------------
@@ -1102,8 +1165,7 @@ def _heading_places(doc: Doc, ev: EventContext, cands) -> None:
     for c in doc.clauses:
         if not c.heading or any(m.type == "EVENT" for m in c.mentions):
             continue
-        if not any(doc.lemma(i) in ("обучение", "стажировка", "семинар", "учеба", "курс")
-                   for i in c.toks):
+        if not any(doc.lemma(i) in EVENT_ANAPHORS | {"курс"} for i in c.toks):
             continue
         for v in _venues(doc, c):
             if v.type == "LOCATION":
@@ -1192,7 +1254,7 @@ def _subjects(doc: Doc, c: Clause, types=("ORGANIZATION", "PERSON")) -> list[Men
         if i in doc.in_brackets or doc.word(i - 1) == "(":
             continue
         prev = i - 1
-        if doc.word(prev) in PREPOSITIONS or doc.word(prev) == "рук":
+        if doc.word(prev) in PREPOSITIONS or doc.word(prev) == "рук" or _is_eponym(doc, m):
             continue
         if not doc.in_mention(prev) and doc.lemma(prev) in STAFF | WORK_NOUNS:
             continue
@@ -1334,10 +1396,14 @@ def _is_object(doc: Doc, c: Clause, e: Mention) -> bool:
         if t.pos == "ADV" or any(m.type == "DATE" for m in doc.tok_mentions.get(i, [])):
             i -= 1
             continue
-        back = [k for k in range(max(0, i - 4), i + 1) if doc.word(k) == "для"]
-        if back and all(doc.an.tokens[k].pos in ("ADJ", "NOUN", "PROPN", "DET")
-                        for k in range(back[-1] + 1, i + 1)):
-            i = back[-1] - 1  # `провела для казахстанских коллег мастер-класс`
+        # a prepositional phrase in between: `провела для казахстанских коллег
+        # мастер-класс`, `представила на празднике выставку`
+        back = [k for k in range(max(0, i - 4), i) if doc.an.tokens[k].pos == "ADP"
+                and doc.clause_of_tok.get(k) is c]
+        if back and t.pos in ("ADJ", "NOUN", "PROPN", "DET", "NUM") and all(
+                doc.an.tokens[k].pos in ("ADJ", "NOUN", "PROPN", "DET", "NUM")
+                for k in range(back[-1] + 1, i + 1)):
+            i = back[-1] - 1
             continue
         break
     t = doc.tok(i) if doc.clause_of_tok.get(i) is c else None
@@ -1369,7 +1435,7 @@ def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
         if _is_planned(doc, c):
             continue
         # `Организаторами форума выступили A и B`, `Организатором акции выступил A`
-        if "организатор" in lem:
+        if "организатор" in lem and (_is_role_noun(doc, c, "организатор") or _elliptic(doc, c)):
             evs = _clause_events(doc, ev, c)
             for s in subjects:
                 for e in evs:
@@ -1471,8 +1537,9 @@ def _is_role_noun(doc: Doc, c: Clause, noun: str) -> bool:
 
 def _materials_only(doc: Doc, lem: set[str]) -> bool:
     """`сделала обзор материалов вебинара`, `опираясь на опубликованные материалы`,
-    `обзор видеозаписей`: the speaker did not attend what they summarise."""
-    return bool(lem & {"материал", "видеозапись", "запись"} and lem & {
+    `обзор видеозаписей`, `по материалам организаторов`: the speaker did not attend
+    what they summarise."""
+    return bool(lem & {"материал", "видеозапись", "запись"} and lem & {"по",
         "обзор", "опираться", "размещенный", "разместить", "опубликовать", "опубликованный",
         "подготовить", "сделать", "посмотреть"}) or ("обзор" in lem and bool(
             lem & {"запись", "видеозапись", "публикация"}))
@@ -1581,19 +1648,23 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
 def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) -> list[Mention]:
     """The events the actors of a clause take part in."""
     explicit = ev.explicit(c)
-    # `представил выставку`: the presenter organises the exhibition, no more (GUIDE §5)
-    if lem & (SPEAK | ACT | PARTICIPATE) == {"представить"}:
-        shown = [e for e in explicit if doc.event_kind(e) in ("выставка", "экспозиция")]
-        if shown and len(shown) == len(explicit):
-            return []
-        explicit = [e for e in explicit if e not in shown]
+    # `представил выставку`, `выставку, которую подготовила X`: who makes an event
+    # organises it, no more (GUIDE §5); `подготовила презентацию` is a talk at one
+    made = lem & (SPEAK | ACT | PARTICIPATE)
+    if made and made <= {"представить", "подготовить"}:
+        objects = _object_events(doc, ev, c, made)
+        if c.kind == "rel" and c.anchor is not None and c.anchor.type == "EVENT" \
+                and not c.subject_rel:
+            objects.append(c.anchor)
+        if objects:
+            explicit = [e for e in explicit if not any(o.id == e.id for o in objects)]
+            if not explicit:
+                return []
     # `о поездке на X`, `об участии в X`: the speaker's own presence
     topics = [e for e in ev.explicit(c, ("topic",)) if ev.positive_topic(e)]
     targets = explicit + topics
     if not targets:
-        if not (lem & (SPEAK | ACT | set(ROLE_NOUNS) | TALK_NOUNS | {"принять", "участвовать",
-                                                                     "представлять", "войти"})
-                or lem & PARTICIPATE - PARTICIPATE_EXPLICIT):
+        if not lem & (ALL_TRIGGERS - PARTICIPATE_EXPLICIT):
             return []  # a trip or a visit names its event
         targets = _clause_events(doc, ev, c)
     if role == "jury" or _is_role_noun(doc, c, "победитель") or _is_role_noun(doc, c, "лауреат") \
@@ -1609,9 +1680,11 @@ def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) ->
                 if anchor is not None:
                     targets.append(anchor)
     if _materials_only(doc, lem | _clause_lemmas(doc, c)):
-        material = {e.id for e in c.mentions if doc.lemma(doc.first_tok(e) - 1) in MATERIAL}
-        targets = [e for e in targets if e.id not in material and ev.context[e.id] == "ok"
-                   and e in explicit] or ([c.focus] if c.focus is not None else [])
+        # what is summarised was not attended; only the event the summary is given
+        # at (`На семинаре X сделала обзор материалов ...`) or the focus
+        targets = [e for e in targets if any(x.id == e.id for x in explicit)
+                   and doc.word(doc.first_tok(e) - 1) in ("на", "в", "во")] or (
+            [c.focus] if c.focus is not None else [])
     return _uniq(targets)
 
 
@@ -1628,10 +1701,17 @@ def _guests(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -> None:
 
 
 def _event_before(doc: Doc, m: Mention) -> Mention | None:
-    """`о Дне методиста в Иртышской ЦБС, где ...`: the event a venue is attached to."""
+    """`о Дне методиста в Иртышской ЦБС, где ...`, `о конференции, проходившей в
+    Москве, где ...`: the event a venue is attached to."""
     evs = [e for e in doc.ms if e.type == "EVENT" and e.end <= m.start
            and re.fullmatch(r"\s*(в|во|на)\s+", doc.text[e.end:m.start])]
-    return evs[-1] if evs else None
+    if evs:
+        return evs[-1]
+    c = doc.clause_of(m)
+    if c is not None and c.kind in ("rel", "part") and c.anchor is not None \
+            and c.anchor.type == "EVENT":
+        return c.anchor
+    return None
 
 
 def _contest(doc: Doc, ev: EventContext, c: Clause, targets: list[Mention]) -> list[Mention]:
@@ -1693,7 +1773,7 @@ def _report_back(doc: Doc, ev: EventContext, reporters, facts: Facts) -> None:
                  and ev.context[e.id] not in ("umbrella", "nested", "plan", "material")]
         for p, c in by_sent[sent_no]:
             facts.add("PARTICIPANT_IN", p, inhouse, 2, "speaker")
-            if not ev.reportback or _materials_only(doc, lem):
+            if _materials_only(doc, lem):
                 continue
             for e in block:
                 facts.add("PARTICIPANT_IN", p, e, 2, "speaker")
