@@ -298,21 +298,31 @@ def evaluate_cmd(gold_dir, as_json, baseline):
     (strict and lenient), relations as facts, normal forms, and identity (pairwise, B³)."""
     from kgraph.evaluate import evaluate, format_report
 
-    scores = evaluate(gold_dir, baseline_extract if baseline else kgraph_extract)
+    scores = evaluate(gold_dir, baseline_extract if baseline else batch_extractor())
     if as_json:
         click.echo(json.dumps(scores, ensure_ascii=False, indent=2))
     else:
         click.echo(format_report(scores))
 
 
-def kgraph_extract(gold_doc) -> dict:
-    from kgraph.extract import extract
+def batch_extractor():
+    """Extraction over a gold set in order, identities resolved across its documents."""
+    from kgraph.extract import Batch
     from kgraph.model import Report
     from kgraph.read import _date_from_text
 
-    report = Report(path=str(gold_doc.path), id=gold_doc.name, text=gold_doc.text,
-                    date=_date_from_text(gold_doc.text))
-    return extract(report).to_json()
+    batch = Batch()
+
+    def run(gold_doc) -> dict:
+        report = Report(path=str(gold_doc.path), id=gold_doc.name, text=gold_doc.text,
+                        date=_date_from_text(gold_doc.text))
+        return batch(report).to_json()
+
+    return run
+
+
+def kgraph_extract(gold_doc) -> dict:
+    return batch_extractor()(gold_doc)
 
 
 def baseline_extract(gold_doc) -> dict:

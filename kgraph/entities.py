@@ -733,6 +733,12 @@ def prefer_longest_org(cands: list[Mention]) -> list[Mention]:
     drop = set()
     for b in orgs:
         generic = b.text in lx.GENERIC_ABBREVIATIONS
+        for a in kept:  # Natasha runs an organisation into the next person's initials
+            if a.start == b.start and a.attrs.get("source") == "ner" and b.attrs.get("source") != "ner" \
+                    and INITIALS.search(a.text[b.end - a.start:]):
+                kept.remove(a)
+                drop.add(id(a))
+                break
         if any(b.start == a.start or crosses(a, b) or (generic and b.end == a.end) for a in kept):
             drop.add(id(b))
         else:

@@ -6,13 +6,34 @@ from kgraph.analyse import analyse
 from kgraph.entities import find_entities
 from kgraph.model import Extraction, Report
 from kgraph.relations import extract_relations
-from kgraph.resolve import resolve_document
+from kgraph.resolve import Curation, Registry, resolve_document
 
 
-def extract(report: Report) -> Extraction:
+def extract(report: Report, registry: Registry | None = None,
+            curation: Curation | None = None) -> Extraction:
+    """Mentions, relations and IRIs of one report (identities within the report, plus
+    what `registry` already knows)."""
     an = analyse(report.text)
     mentions = find_entities(an, report)
     relations = extract_relations(an, mentions, report)
     ex = Extraction(report, mentions, relations, [(s.start, s.end) for s in an.sents])
-    resolve_document(ex)
+    resolve_document(ex, registry, curation)
     return ex
+
+
+class Batch:
+    """Extraction over several reports that resolves identities across them: each report
+    links to the entities of the reports before it (and of a store, when given)."""
+
+    def __init__(self, registry: Registry | None = None, curation: Curation | None = None):
+        self.registry = registry or Registry()
+        self.curation = curation or Curation()
+
+    def __call__(self, report: Report) -> Extraction:
+        return self.resolve(extract(report))
+
+    def resolve(self, ex: Extraction) -> Extraction:
+        """Re-resolve an extraction made elsewhere (a worker) against the batch."""
+        resolve_document(ex, self.registry, self.curation)
+        self.registry.add(ex)
+        return ex

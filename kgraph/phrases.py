@@ -249,10 +249,15 @@ def phrase_normal(an: Analysis, first: int, head: int, last: int, lower_first: b
     mods = [an.tokens[k] for k in range(first, head) if adjectival(an.tokens[k])]
     if "plur" in target and mods and mods[-1].feats.get("Number") == "Sing":
         target = {"nomn", "sing"}  # "научно – практической конференций": a typo, not a plural
+    if head_tok.text.isupper():  # "Павлодарскую ОУНБ": an abbreviation does not decline
+        target, gender = {"nomn", "sing"}, abbreviation_gender(head_tok.text)
     words = []
     for k in range(first, last):
         tok = an.tokens[k]
         text = tok.text
+        if head_tok.text.isupper() and k < head and is_modifier(tok) and not is_roman(tok):
+            words.append(inflect_hyphenated(text, tok, target | ({gender} if gender else set()), "ADJ"))
+            continue
         if k == head and case_of(tok) not in (None, "Nom"):
             text = inflect_hyphenated(text, tok, target)
         elif first <= k < head and is_modifier(tok) and not is_roman(tok) and case_of(tok) != "Nom":
@@ -263,6 +268,17 @@ def phrase_normal(an: Analysis, first: int, head: int, last: int, lower_first: b
     if lower_first and out[:1].isupper() and not out[:2].isupper():
         out = out[:1].lower() + out[1:]
     return out
+
+
+ABBREVIATION_GENDER = {"Б": "femn", "С": "femn", "Ц": "masc", "Т": "masc", "О": "neut"}
+
+
+def abbreviation_gender(abbr: str) -> str | None:
+    """The gender of the last word an abbreviation stands for: ОУНБ (библиотека) is
+    feminine, ЦБС (система) too, КБС (союз) masculine — a guess by the last letter."""
+    if abbr in ("КБС", "РБА"):
+        return "masc" if abbr == "КБС" else "femn"
+    return ABBREVIATION_GENDER.get(abbr[-1:])
 
 
 def inflect_hyphenated(text: str, tok: Token, target: set, pos: str | None = None) -> str:

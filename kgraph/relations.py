@@ -54,6 +54,8 @@ HAPPEN_INTRANSITIVE = {"состояться", "пройти", "проходит
 # taking part (need an event, explicit or anaphoric)
 PARTICIPATE = {"участвовать", "присоединиться", "побывать", "присутствовать",
                "подключиться", "посетить", "представлять"}
+# moving an exhibition to a planned venue (`экспозицию перевезут в ...`)
+MOVE = {"перевезти", "перенести", "переехать", "переместить"}
 # a trip or visit attends only the event it names (`побывали на форуме`)
 PARTICIPATE_EXPLICIT = {"побывать", "посетить", "выезжать", "поехать", "съездить"}
 # speaking at an event: the speaker role
@@ -69,9 +71,15 @@ ROLE_NOUNS = {"модератор": "moderator", "ведущий": "moderator", 
               "председатель": "jury", "жюри": "jury", "участник": "participant",
               "победитель": "participant", "призер": "participant", "лауреат": "participant",
               "докладчик": "speaker", "спикер": "speaker", "организатор": "organiser"}
+# roles that stand in the nominative next to their holder: `участники семинара X`,
+# `X – участник конкурса`, `победитель конкурса X`
+NOMINATIVE_ROLES = {"участник", "победитель", "призер", "лауреат"}
 # nouns of a talk: `выступление X`, `с докладом выступила`
 TALK_NOUNS = {"выступление", "доклад", "сообщение", "лекция", "онлайн-лекция",
               "презентация", "приветствие"}
+# talking to the press is not speaking at an event
+PRESS = {"журналист", "корреспондент", "интервью", "газета", "сми", "телеканал", "радио",
+         "пресса", "эфир", "репортер"}
 # every word that can make a clause about taking part
 ALL_TRIGGERS = (SPEAK | ACT | PARTICIPATE | PARTICIPATE_EXPLICIT | set(ROLE_NOUNS) | TALK_NOUNS
                 | {"принять", "участие", "делегация", "делегат", "возглавить", "возглавлять",
@@ -107,6 +115,8 @@ ANAPHOR_SAME = {"экспозиция": "выставка", "конкурсны�
                 "открытие": "*", "закрытие": "*", "праздник": "*"}
 # generic nouns for events: `приняла участие в мероприятиях, посвященных X`
 GENERIC_EVENTS = {"мероприятие", "событие", "торжество"}
+# moments of an event, not events: `открытие форума`, `закрытие недели`
+EVENT_MOMENTS = {"открытие", "закрытие"}
 # determiners that make an anaphor another event: `следующее совещание`
 OTHER_EVENT = {"следующий", "ближайший", "очередной", "подобный", "такой", "другой",
                "новый", "будущий", "каждый"}
@@ -275,10 +285,6 @@ class Doc:
     def word(self, i: int) -> str:
         t = self.tok(i)
         return _norm(t.text) if t else ""
-
-    def gap(self, a: Mention, b: Mention) -> list[Token]:
-        """The tokens strictly between the end of a and the start of b."""
-        return [t for t in self.an.tokens_in(a.end, b.start)]
 
     def gap_text(self, a: Mention, b: Mention) -> str:
         return self.text[a.end:b.start].strip() if a.end <= b.start else "#"
@@ -592,6 +598,17 @@ def _anchor_before(doc: Doc, i: int, word: Token | None = None) -> Mention | Non
     return cands[0]
 
 
+def _relative_word(doc: Doc, i: int, end: int) -> Token | None:
+    """`который` among the first three words of a segment, before any verb."""
+    for k in range(i, min(i + 3, end)):
+        t = doc.an.tokens[k]
+        if _norm(t.lemma) in REL_WORDS:
+            return t
+        if t.pos in ("VERB", "AUX", "PUNCT"):
+            return None
+    return None
+
+
 def _segment(doc: Doc) -> None:
     """Cut every sentence into clauses (see Clause)."""
     an = doc.an
@@ -619,9 +636,9 @@ def _segment(doc: Doc) -> None:
                     list_head = main.idx
                 new = Clause(len(doc.clauses), si, "main", heading=heading, prev=list_head)
                 main = new
-            elif l1 in REL_WORDS or (n1.pos in ("ADP", "NOUN") and l2 in REL_WORDS) \
-                    or l1 in WHERE_WORDS:
-                rel = n1 if l1 in REL_WORDS else n2 if l2 in REL_WORDS else None
+            elif (rel := _relative_word(doc, i + 1, s.last)) is not None or l1 in WHERE_WORDS:
+                # `, который ...`, `, в котором ...`, `, итоги которого ...`, `, в работе
+                # которого ...`, `, где ...`
                 new = Clause(len(doc.clauses), si, "rel", parent=cur.idx, heading=heading,
                              anchor=_anchor_before(doc, i, rel), where=l1 in WHERE_WORDS)
                 new.subject_rel = rel is not None and rel is n1 and rel.feats.get("Case") == "Nom"
@@ -740,10 +757,10 @@ def _located_in(doc: Doc, facts: Facts) -> None:
             for loc in doc.children[o.id]:
                 if loc.type != "LOCATION" or membership:
                     continue
-                # a consulate is not located in the country it represents
-                if CONSULATE_RE.search(doc.text[max(o.start, loc.start - 25):loc.start]) \
-                        and doc.text[o.start:loc.start].rstrip().split()[-1:] and \
-                        not re.search(r"\bв\s*$", doc.text[o.start:loc.start]):
+                # a consulate is not located in the country it represents (`Генеральное
+                # консульство [РК] в [Омске]`: in Omsk, not in Kazakhstan)
+                before = doc.text[o.start:loc.start]
+                if CONSULATE_RE.search(before) and not re.search(r"\bв\s*$", before):
                     continue
                 facts.add("LOCATED_IN", o, loc)
         # attached after it: `ЦРБ с. Иртышск`, `НАБ (г.Астана)`, `центре «Көрме» в г.Астана`,
@@ -874,14 +891,16 @@ def _workplace_ties(doc: Doc, facts: Facts) -> None:
         lem = _clause_lemmas(doc, c)
         persons = [m for m in c.mentions if m.type == "PERSON" and doc.is_top(m)]
         orgs = [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)]
-        # `Алтайскую ... библиотеку представляли [post] X и [post] Y`
-        if "представлять" in lem and orgs:
-            verb = next(i for i in c.toks if doc.lemma(i) == "представлять")
-            o = [m for m in orgs if doc.last_tok(m) < verb]
-            if o:
-                for p in persons:
-                    if doc.first_tok(p) > verb:
-                        facts.add("WORKPLACE", p, o[-1])
+        # `От Павлодарской ОУНБ в нем приняли участие директор X и ...`
+        for o in _represented_by(doc, c):
+            for p in persons:
+                if p.start > o.end:
+                    facts.add("WORKPLACE", p, o)
+        # `Алтайскую ... библиотеку представляли [post] X и [post] Y`,
+        # `X представляла областную библиотеку на форуме`
+        for o in _represented(doc, c):
+            for p in persons:
+                facts.add("WORKPLACE", p, o)
     # `специалисты НАБ: заведующий отделом X ..., а главный специалист Y`
     for s in doc.an.sents:
         for i in range(s.first, s.last - 2):
@@ -1032,6 +1051,9 @@ class EventContext:
         if any(doc.lemma(k) in OTHER_EVENT for k in range(max(0, i - 2), i)):
             return None
         want = ANAPHOR_SAME.get(lem, lem)
+        if lem in EVENT_MOMENTS and (self.resolve(c, i + 1) is not None or any(
+                m.type == "EVENT" for m in doc.tok_mentions.get(i + 1, []))):
+            return None  # `закрытие недели`: the genitive names the event
         if want == "*":
             return c.focus
         before = [e for e in self.events if e.start < t.start and not doc.inside(e, "ORGANIZATION")]
@@ -1099,60 +1121,70 @@ def _venues(doc: Doc, c: Clause) -> list[Mention]:
 
 
 def _takes_place_in(doc: Doc, ev: EventContext, facts: Facts) -> None:
+    """Event -> the venue organisation and the settlement (GUIDE §5); regions only
+    when no settlement is given for the event anywhere in the report."""
     cands: dict[str, list[tuple[Mention, float]]] = defaultdict(list)
     for c in doc.clauses:
-        preds = _pred_lemmas(doc, c)
         venues = _venues(doc, c)
-        explicit = ev.explicit(c)
-        # `EVENT в ORG`, `EVENT на базе ORG`: the venue right after the event
-        for e in [m for m in c.mentions if m.type == "EVENT" and ev.context[m.id] != "nested"]:
-            for v in venues:
-                g = doc.text[e.end:v.start]
-                if re.fullmatch(r"\s*(в|во|на|на\s+базе)\s+", g) or (
-                        v in _attached_places(doc, _venue_head(doc, venues, v))
-                        and re.fullmatch(r"\s*(в|во|на|на\s+базе)\s+", doc.text[e.end:_venue_head(doc, venues, v).start])):
-                    cands[e.id].append((v, 3))
-        if c.kind == "rel" and c.where and c.anchor is not None:
-            # `посетили музей, где для них провели экскурсию`
-            if c.anchor.type == "ORGANIZATION":
-                for e in explicit:
-                    cands[e.id].append((c.anchor, 3))
-        if not venues:
-            continue
-        targets: list[Mention] = []
-        if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "EVENT" \
-                and preds & (HAPPEN | {"состояться", "пройти", "проходить"}):
-            targets.append(c.anchor)  # `форума, который прошел ... в г. Павлодаре`
-        if preds & (HAPPEN | PARTICIPATE | {"принять", "перевезти", "перенести"}):
-            targets += [e for e in explicit if doc.is_top(e)]
-            for i, e in ev.anaphors(c):
-                if ev.context.get(e.id) is None:
-                    continue
-                t = doc.an.tokens[i]
-                if t.rel.startswith("nsubj") or t.rel == "obj" or c.heading or \
-                        t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS:
-                    targets.append(e)
-        for e in targets:
-            for v in venues:
-                cands[e.id].append((v, 3 if doc.clause_of(e) is c else 2))
-    # heading anaphors (`прошли обучение в Астане`) resolve forward to the body's event
+        for e, v, strength in _venue_pairs(doc, ev, c, venues):
+            cands[e.id].append((v, strength))
     _heading_places(doc, ev, cands)
     for eid, vs in cands.items():
         e = doc.by_id[eid]
-        places = [v for v, _ in vs if v.type == "LOCATION"]
-        settled = any(not _is_region(p) for p in places)
+        settled = any(v.type == "LOCATION" and not _is_region(v) for v, _ in vs)
         for v, strength in vs:
-            if v.type == "LOCATION" and settled and _is_region(v):
-                continue  # a settlement is given: regions come via LOCATED_IN
-            if v.type == "LOCATION" and _is_region(v) and doc.event_kind(e) in SERIES_EVENTS:
-                continue  # a campaign as a whole spans regions; its stages have places
+            if v.type == "LOCATION" and _is_region(v) and (
+                    settled or doc.event_kind(e) in SERIES_EVENTS):
+                # a settlement is given: regions come via LOCATED_IN; a campaign as a
+                # whole spans regions, only its stages have places
+                continue
             facts.add("TAKES_PLACE_IN", e, v, strength)
 
 
+def _venue_pairs(doc: Doc, ev: EventContext, c: Clause, venues: list[Mention]):
+    """(event, venue, strength) stated by one clause."""
+    # `EVENT в ORG`, `EVENT на базе ORG`, `EVENT в ORG (г. X)`: the venue right after
+    for e in c.mentions:
+        if e.type != "EVENT" or ev.context[e.id] == "nested":
+            continue
+        for v in venues:
+            head = _venue_head(doc, venues, v)
+            if VENUE_GAP.fullmatch(doc.text[e.end:head.start]):
+                yield e, v, 3
+    # `посетили музей, где для них провели экскурсию`, `в Семее, где прошел форум`
+    if c.kind == "rel" and c.where and c.anchor is not None and \
+            c.anchor.type in ("ORGANIZATION", "LOCATION"):
+        for e in ev.explicit(c):
+            yield e, c.anchor, 3
+    if not venues:
+        return
+    preds = _pred_lemmas(doc, c)
+    targets: list[Mention] = []
+    # `форума, который прошел ... в г. Павлодаре`, `семинаре, прошедшем ... в НАБ РК`
+    if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "EVENT" \
+            and preds & HAPPEN:
+        targets.append(c.anchor)
+    # `В ЦРБ состоялось открытие этапа`, `участвовали в семинаре в НАБ`, `экспозицию
+    # перевезут в Северную библиотеку`, `Конкурс проводился в ...`
+    if preds & (HAPPEN | PARTICIPATE | MOVE | {"принять"}):
+        targets += [e for e in ev.explicit(c) if doc.is_top(e)]
+        for i, e in ev.anaphors(c):
+            t = doc.an.tokens[i]
+            if c.heading or t.rel.startswith("nsubj") or t.rel == "obj" or (
+                    t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS):
+                targets.append(e)
+    for e in _uniq(targets):
+        for v in venues:
+            yield e, v, 3 if doc.clause_of(e) is c else 2
+
+
+VENUE_GAP = re.compile(r"\s*(в|во|на|на\s+базе)\s+")
+
+
 def _venue_head(doc: Doc, venues: list[Mention], v: Mention) -> Mention:
-    """The venue a bracketed or attached place belongs to."""
+    """The venue a bracketed or attached place belongs to (`в НБ РК г.Алматы`)."""
     for o in venues:
-        if o is not v and v in _attached_places(doc, o):
+        if o.id != v.id and any(p.id == v.id for p in _attached_places(doc, o)):
             return o
     return v
 
@@ -1375,7 +1407,7 @@ def _object_events(doc: Doc, ev: EventContext, c: Clause, verb_lemmas: set[str])
     for i, e in ev.anaphors(c):
         t = doc.an.tokens[i]
         if t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS \
-                and doc.lemma(i - 1) not in MATERIAL:
+                and doc.lemma(i - 1) not in MATERIAL and doc.lemma(i) not in EVENT_MOMENTS:
             out.append(e)
     for v in verbs:
         # `Провела его`, `Его организовали`
@@ -1525,12 +1557,20 @@ def _role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
 
 
 def _is_role_noun(doc: Doc, c: Clause, noun: str) -> bool:
-    """`стала участником`, `участники семинара X`, `Ведущей встречи была`; not
-    `к участникам`, `познакомила участников`, `победителям вручила`."""
+    """A role said of the actors: `стала участником`, `Модератором выступил`, `Ведущей
+    встречи была`, `участники семинара X`, `X – участник конкурса`; not `к участникам`,
+    `познакомила участников`, `победителям вручила`, `Гости поблагодарили X`."""
     for i in c.toks:
         if doc.lemma(i) == noun and not doc.in_mention(i):
-            case = doc.an.tokens[i].feats.get("Case")
-            if case in ("Nom", "Ins") and doc.word(i - 1) not in PREPOSITIONS:
+            if doc.word(i - 1) in PREPOSITIONS:
+                continue
+            # the word's ending, not the tagger's case (`Модератором` came out Nom)
+            w = doc.word(i)
+            adjectival = noun.endswith(("ий", "ый", "ой"))
+            ins = ("ой", "ей", "им", "ым", "ими", "ыми") if adjectival else ("ом", "ем", "ём", "ами", "ями")
+            if w.endswith(ins):
+                return True
+            if noun in NOMINATIVE_ROLES and w in (noun, noun + "и", noun[:-1] + "и"):
                 return True
     return False
 
@@ -1550,6 +1590,8 @@ def _persons(doc: Doc, c: Clause) -> list[Mention]:
     relative clause's antecedent, the antecedent of an `она`/`он` subject."""
     out = []
     for m in _subjects(doc, c, ("PERSON",)):
+        if not _may_be_subject(doc, m):
+            continue
         posts = doc.posts_of.get(m.id, [])
         if posts and posts[0].end <= m.start:
             w = doc.word(doc.first_tok(posts[0]) - 1)
@@ -1575,6 +1617,39 @@ def _persons(doc: Doc, c: Clause) -> list[Mention]:
     return out
 
 
+def _represented(doc: Doc, c: Clause) -> list[Mention]:
+    """The organisation named persons represent: the accusative object of
+    `представлять` (`Алтайскую ... библиотеку представляли X и Y`)."""
+    if "представлять" not in _pred_lemmas(doc, c) or "себя" in _clause_lemmas(doc, c):
+        return []
+    out = []
+    for m in c.mentions:
+        h = doc.head(m)
+        if m.type == "ORGANIZATION" and doc.is_top(m) and h is not None \
+                and h.feats.get("Case") == "Acc" and doc.word(doc.first_tok(m) - 1) not in PREPOSITIONS:
+            out.append(m)
+    return out
+
+
+def _represented_by(doc: Doc, c: Clause) -> list[Mention]:
+    """`От [Павлодарской ОУНБ] приняли участие X и Y`: the organisation a clause's
+    named persons come from."""
+    if not any(m.type == "PERSON" for m in c.mentions):
+        return []
+    return [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)
+            and doc.word(doc.first_tok(m) - 1) == "от" and doc.first_tok(m) - 1 == c.toks[0]]
+
+
+def _may_be_subject(doc: Doc, m: Mention) -> bool:
+    """A name the tagger reads as an object (`поблагодарили Смирнову`) is not an actor;
+    its case tags are unreliable, so any nominative word or a subject relation keeps it."""
+    ts = doc.tokens(m)
+    if any(t.feats.get("Case") == "Nom" or t.rel.startswith("nsubj") for t in ts):
+        return True
+    return not any(t.feats.get("Case") in ("Acc", "Dat") and t.rel in ("obj", "iobj", "obl")
+                   for t in ts)
+
+
 def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
     """Organisations that take part themselves (GUIDE §6): the subject of `приняла
     участие`, `присоединилось к`, `заняла место`; `в составе делегации X`; `X
@@ -1590,10 +1665,9 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
         i = doc.first_tok(m)
         h = doc.head(m)
         case = h.feats.get("Case") if h is not None else None
-        if doc.lemma(i - 1) == "делегация" and doc.lemma(i - 2) in ("состав", "в"):
-            out.append(m)  # `в составе делегации Пушкинской библиотеки`
-        elif "представлять" in lem and case == "Acc" and \
-                any(doc.lemma(k) == "представлять" for k in c.toks if k > i):
+        if doc.lemma(i - 1) == "делегация" or any(r.id == m.id for r in _represented_by(doc, c)):
+            out.append(m)  # `в составе делегации Пушкинской библиотеки`, `от ОУНБ ... X и Y`
+        elif any(r.id == m.id for r in _represented(doc, c)) and _persons(doc, c):
             out.append(m)  # `Алтайскую ... библиотеку представляли X и Y`
         elif awarded and case == "Dat" and doc.word(i - 1) not in PREPOSITIONS:
             out.append(m)  # `Второе место присуждено X`
@@ -1609,6 +1683,8 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
 
 
 def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
+    """PARTICIPANT_IN per clause: its actors (persons, organisations that take part
+    themselves) x the events it is about, with the role its trigger gives."""
     reporters: list[tuple[Mention, Clause]] = []
     for c in doc.clauses:
         if c.heading:
@@ -1626,21 +1702,22 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
         if not persons and not orgs:
             continue
         targets = _targets(doc, ev, c, lem, role)
+        named = {m.id for m in c.mentions}
+        # `провела мастер-класс`: who conducts an event organises it and takes part
+        conducted = _object_events(doc, ev, c, {"провести"}) if "провести" in lem else []
         for p in persons:
             if (role == "speaker" or lem & SPEAK) and ev.inhouse is not None and \
                     c.sent >= doc.sent_of(ev.inhouse):
                 reporters.append((p, c))
-            strength = 2 if doc.clause_of(p) is not c else 3
+            strength = 3 if doc.clause_of(p) is c else 2
+            for e in conducted:
+                facts.add("ORGANIZES", p, e, strength, "organiser")
+                facts.add("PARTICIPANT_IN", p, e, strength, "organiser")
             for e in _with_wholes(ev, c, targets):
-                facts.add("PARTICIPANT_IN", p, e, strength if e in c.mentions else 2, role)
-            # `провела мастер-класс`: who conducts an event organises it too
-            if "провести" in lem:
-                for e in _object_events(doc, ev, c, {"провести"}):
-                    facts.add("ORGANIZES", p, e, strength, "organiser")
-                    facts.add("PARTICIPANT_IN", p, e, strength, "organiser")
+                facts.add("PARTICIPANT_IN", p, e, strength if e.id in named else 2, role)
         for o in orgs:
             for e in targets:
-                facts.add("PARTICIPANT_IN", o, e, 3 if e in c.mentions else 2,
+                facts.add("PARTICIPANT_IN", o, e, 3 if e.id in named else 2,
                           "exhibitor" if role == "exhibitor" else "participant")
     _report_back(doc, ev, reporters, facts)
 
@@ -1666,6 +1743,8 @@ def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) ->
     if not targets:
         if not lem & (ALL_TRIGGERS - PARTICIPATE_EXPLICIT):
             return []  # a trip or a visit names its event
+        if lem & PRESS:
+            return []  # `рассказала журналистам`: an interview, not a talk at the event
         targets = _clause_events(doc, ev, c)
     if role == "jury" or _is_role_noun(doc, c, "победитель") or _is_role_noun(doc, c, "лауреат") \
             or ("место" in lem and lem & {"занять", "присудить"}):

@@ -1,26 +1,41 @@
-"""Identity: one IRI per real-world entity, from a normalised key of each mention.
+"""Identity: one IRI per real-world entity, across mentions, reports and runs.
 
-Keys are deterministic, so the same person/organisation/place/event gets the same IRI
-in every report and every run without looking anything up:
-- PERSON: surname + first initial (`шахметова ш`); a later mention by surname alone,
-  or by first name and patronymic, joins the compatible person named earlier;
-- ORGANIZATION, LOCATION: the gazetteer's key when the name is known there, else the
-  normal form; a unit is keyed under its parent (`отдел краеведения` of which library);
-  a bare `библиотека` in a post phrase is the library the report is about;
-- EVENT: its title (or normal form) and year; a standing campaign has no year;
+Each mention gets a normalised key, and its IRI is derived from the key, so the same
+entity gets the same IRI in every report and run without a lookup. Keys:
+- PERSON: surname + initials (`шахметова ш к`); a partial name joins the compatible
+  person named earlier in the report, else the one compatible person already known;
+- ORGANIZATION, LOCATION: the gazetteer's key when the name is known there (`Нур-Султан`
+  and `Астана` are one place), else the normal form; a unit is keyed under its parent;
+  a bare `библиотека` in a post phrase is the library the report is about; a name the
+  text gives as another name of an entity (`КБС` in `... союз (КБС)`) joins it;
+- EVENT: kind + title (or name) + year; a standing campaign has no year;
 - PROFESSION: the post and its workplace; DATE: its ISO value.
+
+A `Registry` holds what is already known (the store, earlier files of a batch) so a
+report ingested next month links to the same entities. The reason for each decision is
+kept in `Mention.attrs["why"]` (shown by `kgraph show --why`). A curation file can pin
+a surface form to an IRI or keep two keys apart (see `Curation`).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from kgraph import gazetteer
+from kgraph import lexicon as lx
 from kgraph.model import Extraction, Mention
+from kgraph.names import PersonName, compatible
 from kgraph.vocab import entity_iri
 
 QUOTES = re.compile(r"[«»\"“”„']")
 SPACES = re.compile(r"\s+")
+LEVEL_WORDS = re.compile(
+    r"\b(международн|республиканск|всеказахстанск|всероссийск|областн|краев|региональн|"
+    r"межрегиональн|городск|районн|ежегодн|традиционн|расширенн)\w*\s*")
+ROMAN_PREFIX = re.compile(r"^[ivxlc]+\s+")
 
 
 def name_key(text: str) -> str:
@@ -32,51 +47,221 @@ def name_key(text: str) -> str:
     return SPACES.sub(" ", text).strip()
 
 
-def resolve_document(ex: Extraction) -> None:
-    """Fill Mention.iri for every mention of one report."""
+# --- what is already known ------------------------------------------------------------
+
+@dataclass
+class Registry:
+    """Entities known before this report: from the store and earlier files of a batch."""
+
+    persons: dict[str, PersonName] = field(default_factory=dict)  # iri -> name parts
+    labels: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (type, key) -> iris
+    events: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # iri -> kind, name, year
+    org_words: dict[frozenset, set[str]] = field(default_factory=dict)  # name words -> iris
+
+    def add(self, ex: Extraction) -> None:
+        for m in ex.mentions:
+            if not m.iri:
+                continue
+            if m.type == "PERSON" and m.attrs.get("surname"):
+                known = self.persons.get(m.iri)
+                self.persons[m.iri] = richer(known, person_name(m)) if known else person_name(m)
+            if m.type in ("ORGANIZATION", "LOCATION", "EVENT") and m.attrs.get("kind") != "unit" \
+                    and not (m.type == "ORGANIZATION" and generic_name(m)):
+                for label in (m.normal, m.text):
+                    self.labels.setdefault((m.type, name_key(label)), set()).add(m.iri)
+                if m.type == "ORGANIZATION":
+                    self.org_words.setdefault(org_words(m.normal), set()).add(m.iri)
+            if m.type == "EVENT":
+                self.events[m.iri] = event_profile(m, m.attrs.get("year", ""))
+
+    def add_rows(self, rows) -> None:
+        """Rows of (iri, type, label, attrs dict) read from a store."""
+        for iri, etype, label, attrs in rows:
+            if etype == "PERSON" and attrs.get("surname"):
+                self.persons[iri] = PersonName(
+                    surname=attrs.get("surname"), first=attrs.get("first"),
+                    middle=attrs.get("middle"), initials=attrs.get("initials") or "",
+                    gender=attrs.get("gender"), normal=label)
+            elif etype in ("ORGANIZATION", "LOCATION", "EVENT") and label[:1].isupper():
+                self.labels.setdefault((etype, name_key(label)), set()).add(iri)
+                if etype == "ORGANIZATION":
+                    self.org_words.setdefault(org_words(label), set()).add(iri)
+
+    def person(self, name: PersonName) -> tuple[str | None, str]:
+        """The one known person `name` can be, with the reason; None when none or several."""
+        found = [iri for iri, known in self.persons.items() if known.surname
+                 and name_key(known.surname) == name_key(name.surname or "") and compatible(known, name)]
+        if len(found) == 1:
+            return found[0], f"compatible with the one known {self.persons[found[0]].normal}"
+        if len(found) > 1:
+            exact = [iri for iri in found if same_initials(self.persons[iri], name)]
+            if len(exact) == 1:
+                return exact[0], f"same initials as {self.persons[exact[0]].normal}"
+        return None, ""
+
+    def org(self, words: frozenset[str]) -> str | None:
+        """The one known organisation whose name has the same words (order and
+        abbreviations aside) and a proper part."""
+        found = self.org_words.get(words, set())
+        if not found and len(words) >= 2:
+            # `Иртышская ЦБС` / `Иртышская районная ЦБС`: one name within the other
+            found = {iri for known, iris in self.org_words.items() if len(known) >= 2
+                     and (words < known or known < words) and proper_overlap(words, known)
+                     for iri in iris}
+        return next(iter(found)) if len(found) == 1 else None
+
+    def label(self, etype: str, text: str) -> str | None:
+        found = self.labels.get((etype, name_key(text)), set())
+        return next(iter(found)) if len(found) == 1 else None
+
+
+def person_name(m: Mention) -> PersonName:
+    a = m.attrs
+    return PersonName(surname=a.get("surname"), first=a.get("first"), middle=a.get("middle"),
+                      initials=a.get("initials") or "", gender=a.get("gender"), normal=m.normal)
+
+
+def richer(a: PersonName, b: PersonName) -> PersonName:
+    """Keep the fuller name of the same person (full first name over an initial)."""
+    def score(n):
+        return (bool(n.first), bool(n.middle), len(n.initials or ""))
+    return b if score(b) > score(a) else a
+
+
+def same_initials(a: PersonName, b: PersonName) -> bool:
+    return initials_of(a) == initials_of(b)
+
+
+def initials_of(n: PersonName) -> str:
+    if n.first:
+        return (n.first[:1] + (n.middle or "")[:1]).lower()
+    return re.sub(r"[^\w]", "", n.initials or "").lower()
+
+
+# --- curation ----------------------------------------------------------------------------
+
+@dataclass
+class Curation:
+    """A small hand-kept file (JSON) that ingestion honours:
+
+        {"same": [{"type": "PERSON", "name": "Шахметова Ш.", "iri": "https://.../person/..."}],
+         "split": [{"type": "PERSON", "name": "Ким С.", "key": "ким с (детская библиотека)"}]}
+
+    `same` pins every mention with that normal form to an IRI; `split` gives mentions
+    with that normal form a key of their own instead of joining others.
+    """
+
+    same: dict[tuple[str, str], str] = field(default_factory=dict)
+    split: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> "Curation":
+        if not path or not Path(path).is_file():
+            return cls()
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        out = cls()
+        for item in data.get("same", []):
+            out.same[(item["type"], name_key(item["name"]))] = item["iri"]
+        for item in data.get("split", []):
+            out.split[(item["type"], name_key(item["name"]))] = item["key"]
+        return out
+
+
+# --- one report ---------------------------------------------------------------------------
+
+def resolve_document(ex: Extraction, registry: Registry | None = None,
+                     curation: Curation | None = None) -> None:
+    """Fill Mention.iri (and attrs key/why) for every mention of one report."""
+    registry = registry or Registry()
+    curation = curation or Curation()
     rels = {(r.type, r.head): r.tail for r in ex.relations}
+    alt = {r.head: r.tail for r in ex.relations if r.type == "ALTERNATIVE_NAME"}
     by_id = {m.id: m for m in ex.mentions}
-    persons: list[Mention] = []
     home = home_library(ex)
-    keys: dict[str, str] = {}
+    year = str(ex.report.year or "")
+    context = [k for m in ex.mentions if m.type == "LOCATION" for k in [link(m)] if k]
+    done: dict[str, Mention] = {}
     for m in ex.mentions:
-        if m.type == "PERSON":
-            key = person_key(m, persons)
-            persons.append(m)
+        pinned = curation.same.get((m.type, name_key(m.normal)))
+        if pinned:
+            m.iri, m.attrs["why"] = pinned, "pinned by the curation file"
+            done[m.id] = m
+            continue
+        split = curation.split.get((m.type, name_key(m.normal)))
+        if split:
+            key, why = split, "split by the curation file"
+        elif m.type == "PERSON":
+            key, why = person_key(m, [d for d in done.values() if d.type == "PERSON"], registry)
         elif m.type == "ORGANIZATION":
-            key = org_key(m, home, rels, by_id, keys)
+            key, why = org_key(m, home, done, registry, context)
         elif m.type == "LOCATION":
-            key = place_key(m)
+            key, why = place_key(m, registry)
         elif m.type == "EVENT":
-            key = event_key(m, ex, rels, by_id)
+            key, why = event_key(m, ex, rels, by_id, year, done, registry)
         elif m.type == "DATE":
-            key = m.attrs.get("value") or name_key(m.normal)
+            key, why = m.attrs.get("value") or name_key(m.normal), "its ISO value"
         else:
-            key = name_key(m.normal)
-        keys[m.id] = key
-        m.attrs["key"] = key
-    # units and posts are keyed under their parent once all parents have keys
+            key, why = post_key(m, ex), "the post and its workplace"
+        set_identity(m, key, why)
+        done[m.id] = m
+    join_alternative_names(ex, alt, by_id)
+    key_units(ex, rels, by_id)
+
+
+def set_identity(m: Mention, key: str, why: str) -> None:
+    m.attrs["key"] = key
+    m.attrs["why"] = why
+    m.iri = key if key.startswith("https://") else entity_iri(m.type, key)
+
+
+def join_alternative_names(ex: Extraction, alt: dict, by_id: dict) -> None:
+    """`Казахстанский библиотечный союз (КБС)`: the short name takes the full name's IRI."""
+    for head, tail in alt.items():
+        short, full = by_id[head], by_id[tail]
+        for m in ex.mentions:
+            if m.iri == short.iri and m is not full:
+                m.iri = full.iri
+                m.attrs["why"] = f"another name of {full.normal} in this report"
+
+
+def key_units(ex: Extraction, rels: dict, by_id: dict) -> None:
+    """A unit (`отдел краеведения`) is one per parent organisation; without a stated
+    parent, it is a unit of the library the report is about."""
+    home = home_library(ex)
     for m in ex.mentions:
-        parent = rels.get(("PART_OF", m.id))
-        if m.type == "ORGANIZATION" and parent and m.attrs.get("kind") == "unit":
-            keys[m.id] = f"{keys[m.id]}@{keys[parent]}"
-        m.iri = entity_iri(m.type, keys[m.id])
-        m.attrs["key"] = keys[m.id]
+        parent = rels.get(("PART_OF", m.id)) or (home.id if home and m is not home else None)
+        if m.type == "ORGANIZATION" and parent and m.attrs.get("kind") == "unit" \
+                and not m.attrs["key"].startswith("https://") and "gazetteer" not in m.attrs["why"]:
+            parent_key = by_id[parent].iri.rsplit("/", 1)[-1]
+            set_identity(m, f"{m.attrs['key']}@{parent_key}", f"a unit of {by_id[parent].normal}")
 
 
-def person_key(m: Mention, earlier: list[Mention]) -> str:
-    surname = m.attrs.get("surname")
-    first = m.attrs.get("first") or m.attrs.get("initials", "")[:1]
-    if surname and first:
-        return name_key(f"{surname} {first[:1]}")
+def person_key(m: Mention, earlier: list[Mention], registry: Registry) -> tuple[str, str]:
+    name = person_name(m)
     # a partial name joins the compatible person named earlier in the report
     for p in reversed(earlier):
-        if surname and p.attrs.get("surname") == surname:
-            return p.attrs["key"]
-        if not surname and first and p.attrs.get("first") == first and (
-                not m.attrs.get("middle") or p.attrs.get("middle") == m.attrs.get("middle")):
-            return p.attrs["key"]
-    return name_key(m.normal)
+        if joins(person_name(p), name):
+            return p.attrs["key"], f"the same person as {p.normal} earlier in the report"
+    if name.surname:
+        iri, why = registry.person(name)
+        if iri:
+            return iri, why
+        parts = [name_key(name.surname), initials_of(name)]
+        return " ".join(x for x in parts if x), "surname and initials"
+    return name_key(m.normal), "no surname: its own name"
+
+
+def joins(earlier: PersonName, name: PersonName) -> bool:
+    """May a later mention in the same report name the person named earlier?
+    `Касенова` after `Е.М. Касенов`; `Ольга Викторовна` after `Лещенко О.В.`; but a
+    lone first name (`Абая`) never joins by its initial alone."""
+    if not compatible(earlier, name):
+        return False
+    if name.surname:
+        return bool(earlier.surname)
+    if name.first and name.middle:
+        return bool(earlier.surname)
+    return bool(name.first and earlier.first and name_key(name.first) == name_key(earlier.first))
 
 
 def home_library(ex: Extraction) -> Mention | None:
@@ -87,10 +272,14 @@ def home_library(ex: Extraction) -> Mention | None:
     return None
 
 
-def link(m: Mention) -> str | None:
+def link(m: Mention, context=None) -> str | None:
     """The gazetteer's key for a known place or library; adds its canonical name and
-    Wikidata id to the mention."""
-    entry = gazetteer.load().lookup(m.normal, m.type)
+    Wikidata id to the mention. `context`: keys of places of the report, which decide
+    ambiguous names (`«Пушкинка»` in Omsk or in Ust-Kamenogorsk)."""
+    gaz = gazetteer.load()
+    entry = gaz.lookup(m.normal, m.type, context=context or None)
+    if entry is None and m.type == "ORGANIZATION":
+        entry = gaz.lookup(expanded_key(m.normal), m.type, context=context or None)
     if entry is None:
         return None
     m.attrs["canonical"] = entry.name
@@ -99,30 +288,170 @@ def link(m: Mention) -> str | None:
     return entry.key
 
 
-def org_key(m: Mention, home: Mention | None, rels, by_id, keys) -> str:
+def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
+            context: list[str]) -> tuple[str, str]:
+    entry = link(m, context=context)
+    if entry:
+        return entry, f"gazetteer: {m.attrs['canonical']}"
+    orgs = [d for d in done.values() if d.type == "ORGANIZATION" and d.attrs.get("kind") != "unit"]
+    if m.attrs.get("kind") == "unit":
+        units = [d for d in done.values() if d.type == "ORGANIZATION" and d.attrs.get("kind") == "unit"]
+        if len(m.text.split()) == 1 and units:  # "методист отдела": the unit named before
+            return units[-1].attrs["key"], f"the unit {units[-1].normal} named earlier"
+        return name_key(m.normal), "a unit: keyed under its parent"
+    words = org_words(m.normal)
+    if generic_name(m):
+        # `областная библиотека`, `ЦБС`: the named organisation of this report it describes
+        for d in reversed(orgs):
+            if not generic_name(d) and words <= org_words(d.normal):
+                return d.attrs["key"], f"describes {d.normal} named earlier in the report"
+        if home is not None and m is not home and len(m.text.split()) == 1 and home.attrs.get("key"):
+            return home.attrs["key"], f"the report's library, {home.normal}"
+    for d in reversed(orgs):
+        if not generic_name(d) and words and words == org_words(d.normal):
+            return d.attrs["key"], f"the same name as {d.normal} earlier in the report"
+    known = registry.label("ORGANIZATION", m.normal) or registry.org(words)
+    if known:
+        return known, "a name already known"
+    return expanded_key(m.normal), "its name"
+
+
+def generic_name(m: Mention) -> bool:
+    """A descriptive name with no proper part: `областная библиотека`, `ЦБС`."""
+    text = m.normal
+    return not any(w[:1].isupper() for w in text.split()[1:]) and (
+        text[:1].islower() or text in lx.GENERIC_ABBREVIATIONS or len(text.split()) == 1)
+
+
+COMMON_ORG_WORDS = set(" ".join(lx.ABBREVIATION_EXPANSIONS.values()).split()) | {
+    "библиотека", "сельская", "городская", "районная", "детская", "отдел", "центр", "им."}
+
+
+def proper_overlap(a: frozenset, b: frozenset) -> bool:
+    """Two names share a word that is not a common library word (`иртышская`)."""
+    return bool((a & b) - COMMON_ORG_WORDS)
+
+
+def expanded_key(normal: str) -> str:
+    """The name with library abbreviations spelled out: `Абайская ОУНБ им. Абая` and
+    `Абайская областная универсальная научная библиотека им. Абая` share a key."""
+    words = []
+    for w in re.findall(r"[\w.-]+", name_key(normal)):
+        words += lx.ABBREVIATION_EXPANSIONS.get(w, w).split()
+    return " ".join(words)
+
+
+def org_words(normal: str) -> frozenset[str]:
+    """The words of an organisation's name, abbreviations spelled out, word order and
+    `им.`/`имени` ignored: what two names of one organisation share."""
+    words = expanded_key(normal).replace("им.", " ").split()
+    return frozenset(w.strip(".") for w in words if len(w.strip(".")) > 1 or w.isdigit())
+
+
+
+
+
+def place_key(m: Mention, registry: Registry) -> tuple[str, str]:
     entry = link(m)
     if entry:
-        return entry
-    if home is not None and m is not home and m.text.lower().startswith(("библиотек", "цбс")) \
-            and len(m.text.split()) == 1:
-        return keys.get(home.id) or name_key(home.normal)
+        return entry, f"gazetteer: {m.attrs['canonical']}"
+    known = registry.label("LOCATION", m.normal)
+    if known:
+        return known, "a name already known"
+    return name_key(m.normal), "its normal form"
+
+
+def event_profile(m: Mention, year: str) -> tuple[str, str, str]:
+    title = m.attrs.get("title")
+    base = name_key(title) if title else bare_event_name(m.normal)
+    return m.attrs.get("kind", "event"), base, year
+
+
+def bare_event_name(normal: str) -> str:
+    """`III Всеказахстанский съезд библиотекарей` and `Всеказахстанский съезд библиотекарей`
+    name the same series: compare without ordinals and level words."""
+    key = ROMAN_PREFIX.sub("", name_key(normal))
+    return LEVEL_WORDS.sub("", key).strip()
+
+
+def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
+              registry: Registry) -> tuple[str, str]:
+    date = rels.get(("POINT_IN_TIME", m.id))
+    if date and date in by_id and (by_id[date].attrs.get("value") or "")[:4].isdigit():
+        year = by_id[date].attrs["value"][:4]
+    kind = m.attrs.get("kind", "event")
+    if kind == "campaign" and not date:
+        year = ""  # a standing campaign is one event across years (GUIDE §4)
+    m.attrs["year"] = year
+    kind, base, _ = event_profile(m, year)
+    specific = bool(m.attrs.get("title")) or len(base.split()) > 1
+    own = None
+    for iri, (k, b, y) in registry.events.items():
+        if specific and k == kind and b == base and (y == year or not y or not year):
+            own = (iri, "the same event already known")
+    own = own or (f"{kind} {base} {year}".strip(), "kind, name and year")
+    earlier = [d for d in done.values() if d.type == "EVENT" and d.attrs.get("kind") == kind]
+    line_end = first_line_end(ex)
+    title_line = [d for d in earlier if d.start < line_end]
+    # the report's title names the first event of its kind in the body
+    first_in_body = m.start > line_end and len(title_line) == 1 and len(earlier) == 1
+    words = set(bare_event_name(m.normal).split())
+    for d in reversed(earlier):  # the same event named again in the report
+        other = set(bare_event_name(d.normal).split())
+        same_name = event_profile(d, year)[1] == base or words <= other or other <= words
+        if not (same_name or first_in_body):
+            continue
+        if specific and not d.attrs.get("title") and same_name:
+            # this mention names it better: the earlier, vaguer ones take its identity
+            for e in earlier:
+                if e.attrs["key"] == d.attrs["key"]:
+                    set_identity(e, own[0], f"the same event as {m.normal} later in the report")
+            return own
+        return d.attrs["key"], f"the same event as {d.normal} earlier in the report"
+    return own
+
+
+def first_line_end(ex: Extraction) -> int:
+    end = ex.report.text.find("\n")
+    return end if end >= 0 else len(ex.report.text)
+
+
+def post_key(m: Mention, ex: Extraction) -> str:
     return name_key(m.normal)
 
 
-def place_key(m: Mention) -> str:
-    return link(m) or name_key(m.normal)
+# --- the store as a registry ---------------------------------------------------------------
+
+STORE_PERSONS = """
+PREFIX kg: <https://w3id.org/kgraph/ontology#>
+SELECT ?e (SAMPLE(?n) AS ?label) (SAMPLE(?s) AS ?surname) (SAMPLE(?f) AS ?first)
+       (SAMPLE(?p) AS ?middle) (SAMPLE(?i) AS ?initials) (SAMPLE(?g) AS ?gender) WHERE {
+  ?m kg:denotes ?e ; kg:mentionType "PERSON" ; kg:normal ?n .
+  ?e kg:familyName ?s .
+  OPTIONAL { ?e kg:givenName ?f } OPTIONAL { ?e kg:patronymic ?p }
+  OPTIONAL { ?e kg:initials ?i } OPTIONAL { ?e kg:gender ?g }
+} GROUP BY ?e
+"""
+STORE_LABELS = """
+PREFIX kg: <https://w3id.org/kgraph/ontology#>
+SELECT DISTINCT ?e ?type ?n WHERE {
+  ?m kg:denotes ?e ; kg:mentionType ?type ; kg:normal ?n .
+  FILTER(?type IN ("ORGANIZATION", "LOCATION", "EVENT"))
+}
+"""
 
 
-def event_key(m: Mention, ex: Extraction, rels, by_id) -> str:
-    title = m.attrs.get("title")
-    base = name_key(title) if title else name_key(m.normal)
-    kind = m.attrs.get("kind", "event")
-    date = rels.get(("POINT_IN_TIME", m.id))
-    year = None
-    if date and date in by_id:
-        year = (by_id[date].attrs.get("value") or "")[:4]
-    if not year or not year.isdigit():
-        year = str(ex.report.year) if ex.report.year else ""
-    if kind == "campaign" and not rels.get(("POINT_IN_TIME", m.id)):
-        year = ""
-    return f"{kind} {base} {year}".strip()
+def registry_from_store(store) -> Registry:
+    """What a store already knows, so new reports link to its entities."""
+    from kgraph.query import run
+
+    reg = Registry()
+    rows = []
+    for row in run(store, STORE_PERSONS, {}).rows:
+        attrs = {k: row[k].value for k in ("surname", "first", "middle", "initials", "gender")
+                 if row.get(k) is not None}
+        rows.append((row["e"].value, "PERSON", row["label"].value, attrs))
+    for row in run(store, STORE_LABELS, {}).rows:
+        rows.append((row["e"].value, row["type"].value, row["n"].value, {}))
+    reg.add_rows(rows)
+    return reg

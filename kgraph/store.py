@@ -1,10 +1,11 @@
 """The graph store: one named graph per report, plus ontology, labels and runs graphs.
 
-`open_store(path)` gives a `GraphStore` over an embedded Oxigraph (RocksDB) store.
-Writes are single SPARQL updates (`_update`) and reads are SPARQL queries, except
-`export` (Store.dump), `stats`' quad count and `load_ontology`'s parsing, so a
-remote SPARQL 1.1 store can later implement the same class by overriding a few
-methods (`_update`, the query calls, `export`, `close`).
+`open_store(path)` gives a `GraphStore` over an embedded Oxigraph (RocksDB) store;
+`open_store("http://host:port")` (or `sparql+http://...`, see `parse_remote` and
+docs/remote-stores.md) gives a `RemoteStore` that speaks SPARQL 1.1 Query and Update
+over HTTP to a server (Oxigraph server, Fuseki, GraphDB). Both share `BaseStore`:
+writes are single SPARQL updates (`_update`) and reads are SPARQL queries
+(`_select`, `query`); only `export`, the quad count and opening/closing differ.
 
 Concurrency (measured with pyoxigraph 0.5.13, see tests/test_store.py):
 
@@ -31,15 +32,20 @@ Concurrency (measured with pyoxigraph 0.5.13, see tests/test_store.py):
 
 from __future__ import annotations
 
+import base64
+import http.client
 import json
 import os
+import re
 import socket
 import sys
 import time
+import urllib.error
+import urllib.request
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Iterable
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
@@ -84,11 +90,20 @@ def default_location() -> str:
     return os.environ.get("KGRAPH_STORE") or os.path.join("data", "store")
 
 
-def open_store(location: str | None = None, *, write: bool = False) -> "GraphStore":
+def open_store(location: str | None = None, *, write: bool = False) -> "BaseStore":
+    """A store directory -> GraphStore (embedded); a server URL -> RemoteStore:
+    `http(s)://host:port[/path]` is an Oxigraph server's base URL (or any server
+    with `<base>/query` and `<base>/update`, e.g. a Fuseki dataset);
+    `sparql+http(s)://QUERY_URL[?update=UPDATE_URL]` names the endpoints."""
     location = location or default_location()
-    if location.startswith(("http://", "https://")):
-        raise StoreError(f"remote SPARQL stores are not supported yet: {location}")
+    if is_remote(location):
+        return RemoteStore(location, write=write)
     return GraphStore(location, write=write)
+
+
+def is_remote(location: str) -> bool:
+    return location.lower().startswith(("http://", "https://", "sparql+http://",
+                                        "sparql+https://"))
 
 
 # --- the writer lock -------------------------------------------------------------
@@ -200,23 +215,14 @@ def _iri(graph: str) -> str:
     return ox.NamedNode(graph).value  # validates: raises ValueError on a bad IRI
 
 
-class GraphStore:
-    """A kgraph dataset. Use `open_store`; close it (or use `with`)."""
+class BaseStore:
+    """What every kgraph store does, in SPARQL: subclasses provide `_update` (one
+    atomic SPARQL update), `_select` (a SELECT over the dataset as is), `query`
+    (a user query over the union of all graphs, parameters bound), `_quad_count`,
+    `export` and `close`. Use `open_store`; close it (or use `with`)."""
 
-    def __init__(self, location: str, *, write: bool = False):
-        self.location = str(location)
-        self.writable = write
-        self._lock: WriterLock | None = None
-        if write:
-            self._lock = WriterLock(self.location)
-            self._lock.acquire()
-            try:
-                self._store = _open_writable(self.location)
-            except BaseException:
-                self._lock.release()
-                raise
-        else:
-            self._store = _open_read_only(self.location)
+    location: str
+    writable: bool
 
     # -- plumbing
     def __enter__(self):
@@ -226,39 +232,24 @@ class GraphStore:
         self.close()
 
     def close(self) -> None:
-        store = getattr(self, "_store", None)
-        if store is not None:
-            if self.writable:
-                store.flush()
-            self._store = None  # dropping the last reference closes RocksDB
-            del store
-        if self._lock:
-            self._lock.release()
-            self._lock = None
+        raise NotImplementedError
 
     def _update(self, sparql: str) -> None:
-        if not self.writable:
-            raise StoreError(f"{self.location} is open read-only")
-        try:
-            self._store.update(sparql)  # atomic: all or nothing
-        except SyntaxError as e:
-            raise StoreError(f"invalid update (nothing written): {e}") from e
-        except (OSError, RuntimeError) as e:
-            raise StoreError(f"update failed (nothing written): {e}") from e
+        raise NotImplementedError
+
+    def _select(self, sparql: str):
+        """An iterable of solutions (pyoxigraph QuerySolution) of a SELECT that
+        names its graphs (GRAPH ?g); vocab.PREFIXES are predeclared."""
+        raise NotImplementedError
+
+    def _quad_count(self) -> int:
+        raise NotImplementedError
 
     def query(self, sparql: str, params: dict | None = None):
-        """Run a SPARQL query over the union of all graphs (GRAPH ?g still works).
+        raise NotImplementedError
 
-        `params` (name -> pyoxigraph term) are bound by Oxigraph's substitutions
-        (SEP-0007), never pasted into the text. Oxigraph 0.5 quirks: in a SELECT
-        every substituted variable must be projected, and BOUND(?param) is
-        constant-folded to false when no pattern binds it; see kgraph/query.py.
-        The vocab.PREFIXES are predeclared; PREFIX lines in the query win.
-        """
-        subs = {ox.Variable(k): v for k, v in (params or {}).items()}
-        return self._store.query(sparql, substitutions=subs or None,
-                                 use_default_graph_as_union=True,
-                                 prefixes=vocab.PREFIXES)
+    def export(self, out: BinaryIO, format: str = "trig") -> None:
+        raise NotImplementedError
 
     # -- reports
     def replace_report(self, graph: str, quads: list) -> None:
@@ -284,7 +275,7 @@ class GraphStore:
         than joining dcterms:identifier: 10,000 reports take ~0.06 s instead of
         ~0.23 s. An IRI that does not round-trip falls back to dcterms:identifier.
         """
-        rows = self._store.query(
+        rows = self._select(
             f"SELECT ?g ?sha WHERE {{ GRAPH ?g {{ ?g <{vocab.KG}sha256> ?sha }} }}")
         index = {}
         for g, sha in rows:
@@ -295,9 +286,8 @@ class GraphStore:
         return index
 
     def _identifier(self, graph: ox.NamedNode) -> str:
-        rows = self._store.query(
-            f"SELECT ?id WHERE {{ GRAPH {graph} {{ {graph} dcterms:identifier ?id }} }}",
-            prefixes=vocab.PREFIXES)
+        rows = self._select(
+            f"SELECT ?id WHERE {{ GRAPH {graph} {{ {graph} dcterms:identifier ?id }} }}")
         return next((r[0].value for r in rows), graph.value)
 
     # -- the other graphs
@@ -327,16 +317,16 @@ class GraphStore:
     # -- inspection
     def stats(self) -> dict:
         def scalar(sparql):
-            row = next(iter(self._store.query(_PREFIX_DECL + sparql)))
+            row = next(iter(self._select(_PREFIX_DECL + sparql)))
             return int(row[0].value)
 
         def per_type(sparql):
             return {r[0].value: int(r[1].value)
-                    for r in self._store.query(_PREFIX_DECL + sparql)}
+                    for r in self._select(_PREFIX_DECL + sparql)}
 
         return {
             "reports": scalar("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g kg:sha256 ?s } }"),
-            "quads": len(self._store),
+            "quads": self._quad_count(),
             "entities": per_type(
                 "SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g {"
                 " ?m kg:mentionType ?t ; kg:denotes ?e } } GROUP BY ?t ORDER BY ?t"),
@@ -347,15 +337,79 @@ class GraphStore:
                 "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?m kg:mentionType ?t } }"),
         }
 
+
+def _export_format(format: str) -> ox.RdfFormat:
+    try:
+        return FORMATS[format.lower()]
+    except KeyError:
+        raise StoreError(f"unknown export format {format!r}; "
+                         f"choose from {', '.join(FORMATS)}") from None
+
+
+class GraphStore(BaseStore):
+    """A kgraph dataset in an embedded Oxigraph store (a directory)."""
+
+    def __init__(self, location: str, *, write: bool = False):
+        self.location = str(location)
+        self.writable = write
+        self._lock: WriterLock | None = None
+        if write:
+            self._lock = WriterLock(self.location)
+            self._lock.acquire()
+            try:
+                self._store = _open_writable(self.location)
+            except BaseException:
+                self._lock.release()
+                raise
+        else:
+            self._store = _open_read_only(self.location)
+
+    def close(self) -> None:
+        store = getattr(self, "_store", None)
+        if store is not None:
+            if self.writable:
+                store.flush()
+            self._store = None  # dropping the last reference closes RocksDB
+            del store
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def _update(self, sparql: str) -> None:
+        if not self.writable:
+            raise StoreError(f"{self.location} is open read-only")
+        try:
+            self._store.update(sparql)  # atomic: all or nothing
+        except SyntaxError as e:
+            raise StoreError(f"invalid update (nothing written): {e}") from e
+        except (OSError, RuntimeError) as e:
+            raise StoreError(f"update failed (nothing written): {e}") from e
+
+    def _select(self, sparql: str):
+        return self._store.query(sparql, prefixes=vocab.PREFIXES)
+
+    def _quad_count(self) -> int:
+        return len(self._store)
+
+    def query(self, sparql: str, params: dict | None = None):
+        """Run a SPARQL query over the union of all graphs (GRAPH ?g still works).
+
+        `params` (name -> pyoxigraph term) are bound by Oxigraph's substitutions
+        (SEP-0007), never pasted into the text. Oxigraph 0.5 quirks: in a SELECT
+        every substituted variable must be projected, and BOUND(?param) is
+        constant-folded to false when no pattern binds it; see kgraph/query.py.
+        The vocab.PREFIXES are predeclared; PREFIX lines in the query win.
+        """
+        subs = {ox.Variable(k): v for k, v in (params or {}).items()}
+        return self._store.query(sparql, substitutions=subs or None,
+                                 use_default_graph_as_union=True,
+                                 prefixes=vocab.PREFIXES)
+
     def export(self, out: BinaryIO, format: str = "trig") -> None:
         """Write the dataset. Dataset formats (trig, nquads, jsonld) keep every
         graph; triple formats (turtle, nt, rdfxml, n3) get the union of all
         graphs, deduplicated - which report a triple came from is lost."""
-        try:
-            fmt = FORMATS[format.lower()]
-        except KeyError:
-            raise StoreError(f"unknown export format {format!r}; "
-                             f"choose from {', '.join(FORMATS)}") from None
+        fmt = _export_format(format)
         if fmt.supports_datasets:
             self._store.dump(out, fmt, prefixes=SERIALIZE_PREFIXES)
         else:
@@ -392,3 +446,538 @@ WHERE {
   } GROUP BY ?e
 }
 """ % {"labels": LABELS_GRAPH, "cand": _CANDIDATES}
+
+
+# --- remote stores ------------------------------------------------------------------
+#
+# A RemoteStore talks SPARQL 1.1 Query and Update over HTTP (urllib; no other
+# dependency): queries are POSTed form-encoded (query=...) with an Accept header for
+# SPARQL JSON results (SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE); updates are
+# POSTed as application/sparql-update. Results are parsed by pyoxigraph, so callers
+# get the same QuerySolutions / QueryBoolean / terms as from the embedded store.
+# The Graph Store HTTP Protocol is not needed: `export` reads the quads with one
+# SELECT over GRAPH ?g. See docs/remote-stores.md.
+
+TIMEOUT_ENV = "KGRAPH_REMOTE_TIMEOUT"
+DEFAULT_TIMEOUT = 120.0  # seconds without an answer (connecting, or between bytes)
+OXIGRAPH_UNION = "union-default-graph"  # Oxigraph server's per-query option
+_JSON_RESULTS = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+
+
+def parse_remote(location: str) -> tuple[str, str | None, str | None]:
+    """A remote --store value -> (query URL, update URL or None, credentials or None).
+
+    * `http(s)://[user:pass@]host:port[/path]`: a base URL with `/query` and
+      `/update` under it - an Oxigraph server (`oxigraph serve`), whose queries
+      get its `union-default-graph` option, or a Fuseki dataset
+      (`http://host:3030/ds`).
+    * `sparql+http(s)://QUERY_URL[?update=UPDATE_URL]`: explicit endpoints. The
+      `update` parameter is kgraph's (absolute, or relative to the query URL;
+      percent-encode `&` inside it); every other parameter stays on the query URL
+      (e.g. GraphDB's `infer=false`). Without `update` the store is read-only.
+    """
+    explicit = location.lower().startswith("sparql+")
+    url = location[len("sparql+"):] if explicit else location
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"not a server URL: {location!r} (expected http://host:port "
+                         f"or sparql+http://host/query?update=...)")
+    if parts.fragment:
+        raise StoreError(f"{location!r}: a store URL has no #fragment")
+    credentials = None
+    if parts.username is not None:
+        credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+        netloc = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+        if parts.port:
+            netloc += f":{parts.port}"
+        parts = parts._replace(netloc=netloc)
+    if not explicit:
+        if parts.query:
+            raise StoreError(f"{location!r}: a base URL takes no ?parameters; name the "
+                             f"endpoints with sparql+http://QUERY_URL?update=UPDATE_URL")
+        base = urlunsplit(parts).rstrip("/")
+        return f"{base}/query?{OXIGRAPH_UNION}", f"{base}/update", credentials
+    update = None
+    kept = []
+    for item in parts.query.split("&") if parts.query else []:
+        key, _, value = item.partition("=")
+        if key == "update":
+            if not value:
+                raise StoreError(f"{location!r}: update= needs a URL")
+            update = urljoin(urlunsplit(parts._replace(query="")), unquote(value))
+        else:
+            kept.append(item)
+    query = urlunsplit(parts._replace(query="&".join(kept)))
+    if update is not None and urlsplit(update).scheme.lower() not in ("http", "https"):
+        raise StoreError(f"{location!r}: the update endpoint {update!r} is not an http(s) URL")
+    return query, update, credentials
+
+
+def _timeout() -> float:
+    raw = os.environ.get(TIMEOUT_ENV)
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise StoreError(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds") from None
+    if value <= 0:
+        raise StoreError(f"{TIMEOUT_ENV} must be positive, not {raw!r}")
+    return value
+
+
+class _HTTPStatus(Exception):
+    def __init__(self, url: str, code: int, reason: str, text: str):
+        super().__init__(f"{url} answered {code} {reason}: {text}".rstrip(": "))
+        self.url, self.code, self.reason, self.text = url, code, reason, text
+
+
+class _Triples(list):
+    """A CONSTRUCT/DESCRIBE result read from a server: a list of pyoxigraph
+    Triples (query.run shows them as rows) that serializes like QueryTriples."""
+
+    def serialize(self, output=None, format=None):
+        if not isinstance(format, ox.RdfFormat):
+            raise ValueError(f"a graph result needs an RDF format: {', '.join(FORMATS)}")
+        return ox.serialize(self, output, format)
+
+
+class RemoteStore(BaseStore):
+    """A kgraph dataset on a SPARQL 1.1 server (see `parse_remote` for the URLs).
+
+    * Atomicity: every write is one SPARQL update request ("DROP SILENT GRAPH;
+      INSERT DATA" for a report), which Oxigraph, Fuseki (TDB2) and GraphDB run
+      as one transaction: all or nothing, and readers see the old graph or the
+      new one.
+    * No writer lock: kgraph cannot lock a server for other machines; run one
+      ingest at a time against a remote store (docs/remote-stores.md).
+    * Queries run over the server's default graph, which must be the union of
+      the named graphs (as `use_default_graph_as_union` does for the embedded
+      store). Opening checks it (one small query, which also tells whether the
+      server answers) and refuses a server whose default graph is not the union.
+    * Parameters are bound by VALUES blocks injected into the query text
+      (`bind_values`): a server has no pre-binding.
+    """
+
+    def __init__(self, location: str, *, write: bool = False):
+        self.query_url, self.update_url, credentials = parse_remote(location)
+        # the location shown in messages: never the password
+        self.location = (location if credentials is None
+                         else location.replace(urlsplit(location.split("+", 1)[-1]).netloc,
+                                               self._netloc_without_password(location), 1))
+        self.writable = write
+        self.timeout = _timeout()
+        self._auth = ("Basic " + base64.b64encode(credentials.encode()).decode()
+                      if credentials is not None else None)
+        if write and self.update_url is None:
+            raise StoreError(f"{self.location} has no update endpoint, so it cannot be "
+                             f"written: add ?update=URL (see docs/remote-stores.md)")
+        self._check_union()
+
+    @staticmethod
+    def _netloc_without_password(location: str) -> str:
+        parts = urlsplit(location.split("+", 1)[-1] if location.lower().startswith("sparql+")
+                         else location)
+        host = parts.hostname if ":" not in (parts.hostname or "") else f"[{parts.hostname}]"
+        return f"{unquote(parts.username or '')}@{host}" + (f":{parts.port}" if parts.port else "")
+
+    def close(self) -> None:
+        pass  # no connection is kept between requests
+
+    # -- HTTP
+    def _open(self, url: str, body: bytes, content_type: str, accept: str | None):
+        headers = {"Content-Type": content_type, "User-Agent": "kgraph"}
+        if accept:
+            headers["Accept"] = accept
+        if self._auth:
+            headers["Authorization"] = self._auth
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            return urllib.request.urlopen(request, timeout=self.timeout)
+        except urllib.error.HTTPError as e:
+            try:
+                text = e.read(2000).decode("utf-8", "replace").strip()
+            except Exception:  # noqa: BLE001 - the status is what matters
+                text = ""
+            raise _HTTPStatus(url, e.code, e.reason or "", " ".join(text.split())[:1000]) from None
+        except urllib.error.URLError as e:
+            raise StoreError(f"cannot reach {url}: {_why(e.reason, self.timeout)}") from None
+        except (TimeoutError, socket.timeout) as e:
+            raise StoreError(f"cannot reach {url}: {_why(e, self.timeout)}") from None
+        except (OSError, http.client.HTTPException) as e:
+            raise StoreError(f"cannot reach {url}: {_why(e, self.timeout)}") from None
+
+    def _read(self, response, url: str) -> bytes:
+        try:
+            with response:
+                return response.read()
+        except (OSError, http.client.HTTPException) as e:
+            raise StoreError(f"reading the answer of {url} failed: "
+                             f"{_why(e, self.timeout)}") from None
+
+    def _post_query(self, sparql: str, accept: str):
+        """(response, content type) of a query; HTTP 400 -> SyntaxError, as the
+        embedded store raises for a query it cannot parse or plan."""
+        body = urlencode({"query": sparql}).encode("ascii")
+        try:
+            response = self._open(self.query_url, body,
+                                  "application/x-www-form-urlencoded", accept)
+        except _HTTPStatus as e:
+            if e.code == 400:
+                raise SyntaxError(f"{e.text or e.reason} (the server at "
+                                  f"{self.query_url} refused the query)") from None
+            raise StoreError(f"query failed: {e}") from None
+        ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        return response, ctype
+
+    def _results(self, sparql: str):
+        """A SELECT/ASK's pyoxigraph QuerySolutions or QueryBoolean."""
+        response, ctype = self._post_query(sparql, _JSON_RESULTS)
+        data = self._read(response, self.query_url)
+        if ctype != _JSON_RESULTS:
+            raise StoreError(f"{self.query_url} answered {ctype or 'no content type'}, not "
+                             f"SPARQL JSON results: is it a SPARQL query endpoint?")
+        try:
+            return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+        except SyntaxError as e:
+            raise StoreError(f"{self.query_url} sent unreadable results: {e}") from None
+
+    def _triples(self, sparql: str) -> _Triples:
+        response, ctype = self._post_query(sparql, _NTRIPLES)
+        data = self._read(response, self.query_url)
+        if ctype not in (_NTRIPLES, "text/plain"):
+            raise StoreError(f"{self.query_url} answered {ctype or 'no content type'}, "
+                             f"not N-Triples: is it a SPARQL query endpoint?")
+        try:
+            return _Triples(q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as e:
+            raise StoreError(f"{self.query_url} sent unreadable N-Triples: {e}") from None
+
+    # -- the store interface
+    def _update(self, sparql: str) -> None:
+        if not self.writable:
+            raise StoreError(f"{self.location} is open read-only")
+        body = sparql.encode("utf-8")
+        try:
+            response = self._open(self.update_url, body,
+                                  "application/sparql-update; charset=utf-8", None)
+        except _HTTPStatus as e:
+            # a refused update request is not applied at all: servers parse the
+            # whole request first and run it as one transaction
+            raise StoreError(f"update failed (nothing written): {e}") from None
+        self._read(response, self.update_url)
+
+    def _select(self, sparql: str):
+        return self._results(with_prefixes(sparql))
+
+    def _quad_count(self) -> int:
+        row = next(iter(self._select(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
+        return int(row[0].value)
+
+    def query(self, sparql: str, params: dict | None = None):
+        """Like GraphStore.query: the union of all graphs (the server's default
+        graph), `params` bound with VALUES (`bind_values`), vocab.PREFIXES
+        predeclared. SELECT/ASK give pyoxigraph QuerySolutions/QueryBoolean;
+        CONSTRUCT/DESCRIBE a list of Triples."""
+        text = with_prefixes(bind_values(sparql, params or {}))
+        if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
+            return self._triples(text)
+        return self._results(text)
+
+    def export(self, out: BinaryIO, format: str = "trig") -> None:
+        """As GraphStore.export. Dataset formats: the quads of all named graphs,
+        read with one SELECT over GRAPH ?g and streamed (kgraph writes no triple
+        to the default graph); triple formats: the union, deduplicated."""
+        fmt = _export_format(format)
+        if not fmt.supports_datasets:
+            union = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+            union.serialize(out, fmt)
+            return
+        response, ctype = self._post_query(
+            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", _JSON_RESULTS)
+        with response:
+            if ctype != _JSON_RESULTS:
+                raise StoreError(f"{self.query_url} answered {ctype}, not SPARQL JSON results")
+            try:
+                rows = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
+                quads = (ox.Quad(r[0], r[1], r[2], r[3]) for r in rows)
+                ox.serialize(quads, out, fmt, prefixes=SERIALIZE_PREFIXES)
+            except (OSError, http.client.HTTPException) as e:
+                raise StoreError(f"reading the answer of {self.query_url} failed: "
+                                 f"{_why(e, self.timeout)}") from None
+
+    def _check_union(self) -> None:
+        """Reach the server, and check that its default graph is the union of the
+        named graphs (when there is data to tell): the queries rely on it."""
+        row = next(iter(self._select(
+            "SELECT ?union ?named WHERE { BIND(EXISTS { ?s ?p ?o } AS ?union) "
+            "BIND(EXISTS { GRAPH ?g { ?s ?p ?o } } AS ?named) }")), None)
+        if row is None:
+            raise StoreError(f"{self.query_url} gave no answer row to a check query")
+        if row["named"] is not None and row["named"].value == "true" \
+                and row["union"] is not None and row["union"].value == "false":
+            raise StoreError(
+                f"{self.location}: the server's default graph is not the union of its "
+                f"named graphs, so kgraph's queries would find nothing. Configure it "
+                f"(Fuseki: tdb2:unionDefaultGraph true; Oxigraph: use the base URL or "
+                f"--union-default-graph); see docs/remote-stores.md")
+
+
+def _why(error, timeout: float) -> str:
+    """The reason of a connection failure, in a few words."""
+    if isinstance(error, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s (set {TIMEOUT_ENV} to wait longer)"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused (is the server running?)"
+    if isinstance(error, socket.gaierror):
+        return f"unknown host ({error.strerror or error})"
+    if isinstance(error, ConnectionResetError):
+        return "connection reset by the server"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror[0].lower() + error.strerror[1:]
+    return str(error) or type(error).__name__
+
+
+# --- SPARQL text: query form, prefixes, parameter binding ---------------------------
+#
+# A server has no pre-binding, so parameters become VALUES blocks in the query text.
+# The text is tokenized (strings, IRIs, comments, variables, brackets) and never
+# pasted into: a value is written as an N-Triples term (pyoxigraph escapes literals;
+# IRIs are validated), a parameter name must be a plain variable name.
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\[\s\S]))*'''
+             | \"\"\"(?:(?:"|"")?(?:[^"\\]|\\[\s\S]))*\"\"\"
+             | '(?:[^'\\\r\n]|\\[\s\S])*'
+             | "(?:[^"\\\r\n]|\\[\s\S])*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F\u2040]+)
+  | (?P<word>(?:[^\s{}()\[\];,"'<>\#?$\\=!&|^*+/]|\\[\s\S])+)
+  | (?P<punct>[\s\S])
+""", re.X)
+_VARNAME = re.compile(r"[\w\u00B7\u0300-\u036F\u203F\u2040]+")
+_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+_BIND_VAR_PREFIX = "_kgraph_bind_"
+
+
+def _tokens(sparql: str) -> list[tuple[str, str, int, int]]:
+    """(kind, text, start, end) of the significant tokens (no blanks, no comments)."""
+    out = []
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup
+        if kind not in ("ws", "comment"):
+            out.append((kind, m.group(), m.start(), m.end()))
+    return out
+
+
+def _is_word(token, *words: str) -> bool:
+    return token[0] == "word" and token[1].upper() in words
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE (None: not a query)."""
+    return next((t[1].upper() for t in _tokens(sparql) if _is_word(t, *_FORMS)), None)
+
+
+def with_prefixes(sparql: str) -> str:
+    """Predeclare the vocab.PREFIXES that the query does not declare itself (the
+    embedded store's `prefixes=`; a query's own PREFIX wins)."""
+    toks = _tokens(sparql)
+    declared = {toks[i + 1][1][:-1] for i in range(len(toks) - 1)
+                if _is_word(toks[i], "PREFIX") and toks[i + 1][1].endswith(":")}
+    missing = [f"PREFIX {p}: <{iri}>" for p, iri in vocab.PREFIXES.items() if p not in declared]
+    return (" ".join(missing) + "\n" + sparql) if missing else sparql
+
+
+def sparql_term(term, name: str = "value") -> str:
+    """A pyoxigraph NamedNode or Literal as SPARQL text, safely escaped."""
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
+        if re.search(r'[<>"{}|^`\\\x00-\x20]', iri):
+            raise ValueError(f"{name}: {iri!r} is not a valid IRI")
+        return f"<{iri}>"
+    if isinstance(term, ox.Literal):
+        return str(term)  # N-Triples: quotes, backslashes and line breaks escaped
+    raise ValueError(f"{name}: a {type(term).__name__} cannot be a parameter value on a "
+                     f"remote store (IRIs and literals can)")
+
+
+class _Frame:
+    """A brace-delimited block while scanning: a group graph pattern, a VALUES
+    data block, a CONSTRUCT template, or (anything inside) a subquery."""
+
+    def __init__(self, kind: str, token: int, outer: bool = False):
+        self.kind = kind  # group | data | template | sub
+        self.token = token  # index of its "{"
+        self.outer = outer  # the query's WHERE group
+        self.mentions: set[str] = set()  # variables used at its own level
+        self.subselect = False  # its content is a bare SELECT (needs wrapping)
+
+
+def bind_values(sparql: str, params: dict) -> str:
+    """Bind `params` (variable name -> NamedNode/Literal) in a query's text.
+
+    The result behaves like Oxigraph's substitutions (pre-binding) of the
+    embedded store: a `VALUES (?a ?b) { (term term) }` block opens the query's
+    WHERE group (so the projection, FILTERs, EXISTS, OPTIONAL... see the
+    values) and every nested group that uses one of the variables itself
+    (FILTERs in a UNION branch or an OPTIONAL see them too). Subqueries
+    (`{ SELECT ... }`) are left alone, as substitutions do not reach into them:
+    a subquery that projects ?a is joined with the value. `BIND(expr AS ?a)` on
+    a bound parameter becomes `BIND(expr AS ?_kgraph_bind_N)` plus a FILTER
+    keeping the rows where the two agree or expr failed (what pre-binding does).
+    A parameter assigned by the SELECT clause (`(expr AS ?a)`) cannot be bound.
+    """
+    if not params:
+        return sparql
+    values = {}
+    for name, term in params.items():
+        if not _VARNAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a SPARQL variable name")
+        values[name] = sparql_term(term, name)
+    toks = _tokens(sparql)
+    form_at = next((i for i, t in enumerate(toks) if _is_word(t, *_FORMS)), None)
+    if form_at is None:
+        raise ValueError("parameters can only be bound in a query (SELECT, ASK, "
+                         "CONSTRUCT or DESCRIBE)")
+    form = toks[form_at][1].upper()
+    inserts: list[tuple[int, str]] = []  # (position in sparql, text), applied at the end
+    frames: list[_Frame] = []
+    parens = 0  # open "(" outside any brace (projection, ORDER BY...)
+    seen_where = False
+    outer: _Frame | None = None
+    data_brace = None  # index of the "{" of a VALUES data block
+    binds = 0
+    i = form_at
+    while i < len(toks):
+        kind, text, start, end = toks[i]
+        top = frames[-1] if frames else None
+        if kind == "var" and top is not None and top.kind == "group":
+            top.mentions.add(text[1:])
+        elif kind == "var" and top is None and parens and form == "SELECT" and not seen_where \
+                and text[1:] in values and i > 0 and _is_word(toks[i - 1], "AS"):
+            raise ValueError(f"parameter ?{text[1:]} is assigned in the SELECT clause "
+                             f"({text[1:]} ... AS ?{text[1:]}), so it cannot be bound")
+        elif _is_word(toks[i], "WHERE") and not frames:
+            seen_where = True
+        elif _is_word(toks[i], "VALUES"):
+            j = i + 1
+            while j < len(toks) and toks[j][1] != "{":
+                j += 1
+            data_brace = j
+        elif _is_word(toks[i], "BIND") and top is not None and top.kind == "group":
+            rewrite = _bind_rewrite(toks, i, values, binds)
+            if rewrite:
+                binds += 1
+                inserts.extend(rewrite)
+        elif text == "(" and kind == "punct" and not frames:
+            parens += 1
+        elif text == ")" and kind == "punct" and not frames:
+            parens -= 1
+        elif text == "{" and kind == "punct":
+            if i == data_brace:
+                frame = _Frame("data", i)
+            elif top is not None and top.kind in ("sub", "data", "template"):
+                frame = _Frame("sub" if top.kind == "sub" else top.kind, i)
+            elif top is None and form == "CONSTRUCT" and not seen_where and not parens:
+                frame = _Frame("template", i)
+            elif i + 1 < len(toks) and _is_word(toks[i + 1], "SELECT"):
+                frame = _Frame("sub", i)
+            else:
+                frame = _Frame("group", i)
+            if top is None and not parens and frame.kind in ("group", "sub") and outer is None:
+                frame.outer = True
+                if frame.kind == "sub":  # WHERE { SELECT ... }: wrap to add VALUES
+                    frame.kind, frame.subselect = "group", True
+                outer = frame
+            frames.append(frame)
+        elif text == "}" and kind == "punct" and frames:
+            frame = frames.pop()
+            if frame.kind == "group":
+                names = list(values) if frame.outer else \
+                    [n for n in values if n in frame.mentions]
+                if names:
+                    block = _values_block(names, values)
+                    at = toks[frame.token][3]
+                    if frame.subselect:
+                        inserts.append((at, f" {block} {{"))
+                        inserts.append((start, "} "))
+                    else:
+                        inserts.append((at, f" {block} "))
+        i += 1
+    if frames:
+        raise SyntaxError("unbalanced braces in the query")
+    if outer is None:
+        if form != "DESCRIBE":
+            raise ValueError(f"no WHERE group found in the {form} query to bind parameters in")
+        # DESCRIBE ?x (no WHERE): the values are the WHERE clause
+        at = _describe_end(toks, form_at, len(sparql))
+        inserts.append((at, f" WHERE {{ {_values_block(list(values), values)} }} "))
+    elif form == "CONSTRUCT" and not any(f == "template" for f in _frame_kinds(toks, form_at)):
+        # CONSTRUCT WHERE { triples }: the template is the pattern, without VALUES
+        body = sparql[toks[outer.token][3]:_closing(toks, outer.token)[2]]
+        inserts.append((toks[form_at][3], f" {{{body}}} "))
+    for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
+        sparql = sparql[:at] + text + sparql[at:]
+    return sparql
+
+
+def _values_block(names: list[str], values: dict[str, str]) -> str:
+    return (f"VALUES ({' '.join('?' + n for n in names)}) "
+            f"{{ ({' '.join(values[n] for n in names)}) }}")
+
+
+def _closing(toks, open_at: int):
+    """The token closing the bracket opened at toks[open_at]."""
+    pairs = {"{": "}", "(": ")"}
+    opener = toks[open_at][1]
+    depth = 0
+    for j in range(open_at, len(toks)):
+        if toks[j][0] != "punct":
+            continue
+        if toks[j][1] == opener:
+            depth += 1
+        elif toks[j][1] == pairs[opener]:
+            depth -= 1
+            if depth == 0:
+                return toks[j]
+    raise SyntaxError("unbalanced brackets in the query")
+
+
+def _frame_kinds(toks, form_at: int):
+    """For CONSTRUCT: "template" when a template precedes WHERE, else "short"."""
+    j = form_at + 1
+    while j < len(toks) and toks[j][1] != "{" and not _is_word(toks[j], "WHERE"):
+        j += 1
+    yield "template" if j < len(toks) and toks[j][1] == "{" else "short"
+
+
+def _bind_rewrite(toks, i: int, values: dict, n: int):
+    """BIND(expr AS ?param) -> BIND(expr AS ?_kgraph_bind_N) FILTER(...): inserts."""
+    if i + 1 >= len(toks) or toks[i + 1][1] != "(":
+        return None
+    close = _closing(toks, i + 1)
+    j = toks.index(close, i + 1)
+    if j - 2 <= i + 1 or not _is_word(toks[j - 2], "AS") or toks[j - 1][0] != "var":
+        return None
+    name = toks[j - 1][1][1:]
+    if name not in values:
+        return None
+    var = f"?{_BIND_VAR_PREFIX}{n}"
+    _, _, vstart, vend = toks[j - 1]
+    return [(vstart, var + " "),  # the original ?param text follows, commented out below
+            (vstart, "#"), (vend, "\n"),
+            (close[3], f" FILTER(COALESCE(sameTerm({var}, ?{name}), true)) ")]
+
+
+def _describe_end(toks, form_at: int, length: int) -> int:
+    j = form_at + 1
+    while j < len(toks) and (toks[j][0] in ("var", "iri") or toks[j][1] == "*"
+                             or (toks[j][0] == "word" and ":" in toks[j][1])
+                             or _is_word(toks[j], "FROM", "NAMED")):
+        j += 1
+    return toks[j][2] if j < len(toks) else length

@@ -441,7 +441,7 @@ def test_a_place_in_brackets_is_not_an_alternative_name(analyse):
 def test_one_fact_per_entity_pair(analyse):
     text = ("Заведующая отделом Айжан Бекова выступила на форуме «Книга и город». "
             "На форуме «Книга и город» Айжан Бекова также провела презентацию.")
-    facts, _ = run(analyse, text, [
+    ms = mentions(text, [
         ("PROFESSION", "Заведующая отделом"),
         ("ORGANIZATION", "отделом"),
         ("PERSON", "Айжан Бекова", 0),
@@ -449,10 +449,57 @@ def test_one_fact_per_entity_pair(analyse):
         ("EVENT", "форуме «Книга и город»", 1),
         ("PERSON", "Айжан Бекова", 1),
     ])
-    ms = mentions(text, [("X", "Айжан Бекова", 0)])
-    rels = extract_relations(analyse(text), mentions(text, [
-        ("PROFESSION", "Заведующая отделом"), ("ORGANIZATION", "отделом"),
-        ("PERSON", "Айжан Бекова", 0), ("EVENT", "форуме «Книга и город»", 0),
-        ("EVENT", "форуме «Книга и город»", 1), ("PERSON", "Айжан Бекова", 1)]),
-        Report(path="t", id="t", text=text))
-    assert ms and sum(r.type == "PARTICIPANT_IN" for r in rels) == 1
+    rels = extract_relations(analyse(text), ms, Report(path="t", id="t", text=text))
+    attendance = [r for r in rels if r.type == "PARTICIPANT_IN"]
+    assert len(attendance) == 1
+    # the most explicit pair: the first sentence names both in one clause
+    assert (attendance[0].head, attendance[0].tail) == ("T3", "T4")
+
+
+def test_a_list_after_a_colon_shares_its_predicate(analyse):
+    text = ("15 мая в районной библиотеке прошло совещание «Летнее чтение».\n"
+            "С сообщениями выступили: библиотекарь Асем Жакупова; методист Олжас Каримов.")
+    facts, roles = run(analyse, text, [
+        ("DATE", "15 мая"),
+        ("ORGANIZATION", "районной библиотеке"),
+        ("EVENT", "совещание «Летнее чтение»"),
+        ("PROFESSION", "библиотекарь"),
+        ("PERSON", "Асем Жакупова"),
+        ("PROFESSION", "методист"),
+        ("PERSON", "Олжас Каримов"),
+    ])
+    for person in ("Асем Жакупова", "Олжас Каримов"):
+        fact = (person, "PARTICIPANT_IN", "совещание «Летнее чтение»")
+        assert fact in facts and roles[fact] == "speaker"
+
+
+def test_workplace_named_next_to_the_person(analyse):
+    text = ("В дискуссии «Библиотека без стен» участвовали Марат Исин (Костанайская областная "
+            "библиотека) и Анна Грин из Челябинской областной библиотеки.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "дискуссии «Библиотека без стен»"),
+        ("PERSON", "Марат Исин"),
+        ("ORGANIZATION", "Костанайская областная библиотека"),
+        ("PERSON", "Анна Грин"),
+        ("ORGANIZATION", "Челябинской областной библиотеки"),
+    ])
+    assert ("Марат Исин", "WORKPLACE", "Костанайская областная библиотека") in facts
+    assert ("Анна Грин", "WORKPLACE", "Челябинской областной библиотеки") in facts
+    assert ("Анна Грин", "PARTICIPANT_IN", "дискуссии «Библиотека без стен»") in facts
+    # named next to their people, the libraries themselves do not take part
+    assert not any(f[0] == "Костанайская областная библиотека" and f[1] == "PARTICIPANT_IN"
+                   for f in facts)
+
+
+def test_planned_event_is_neither_organised_nor_attended(analyse):
+    text = ("Директор Самат Нуров предложил провести в сентябре фестиваль "
+            "«Читающий город».")
+    facts, _ = run(analyse, text, [
+        ("PROFESSION", "Директор"),
+        ("PERSON", "Самат Нуров"),
+        ("DATE", "в сентябре"),
+        ("EVENT", "фестиваль «Читающий город»"),
+    ])
+    assert ("фестиваль «Читающий город»", "POINT_IN_TIME", "в сентябре") in facts
+    assert not any(f[0] == "Самат Нуров" and f[1] in ("ORGANIZES", "PARTICIPANT_IN")
+                   for f in facts)
