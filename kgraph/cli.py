@@ -79,7 +79,9 @@ def main():
 @click.option("--prune", is_flag=True, help="Remove reports that are no longer under PATHS.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths, store_location, workers, prune, as_json, quiet):
+@click.option("--curation", type=click.Path(dir_okay=False), envvar="KGRAPH_CURATION",
+              default=None, help="A JSON file pinning or splitting identities (see docs/identity.md).")
+def ingest(paths, store_location, workers, prune, as_json, quiet, curation):
     """Read report files or folders into the store; unchanged reports are skipped.
 
     Exit status: 0 all reports stored, 1 some files failed, 2 usage or store error.
@@ -92,7 +94,7 @@ def ingest(paths, store_location, workers, prune, as_json, quiet):
     try:
         with store:
             summary = run_ingest(paths, store, workers=workers, prune=prune,
-                                 progress=progress_bar if show_bar else None)
+                                 progress=progress_bar if show_bar else None, curation=curation)
     except StoreError as e:
         click.echo(f"Error: {e}", err=True)
         sys.exit(2)
@@ -108,9 +110,12 @@ def ingest(paths, store_location, workers, prune, as_json, quiet):
 
 
 def progress_bar(total: int):
+    """A bar on stderr for the reports to extract: done/total, rate, elapsed<ETA, and
+    the counts so far (ingest sets them as the postfix)."""
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, desc="ingest", unit="report", file=sys.stderr,
+                dynamic_ncols=True, mininterval=0.5, smoothing=0.1)
 
 
 # --- extract ------------------------------------------------------------------------------
@@ -120,14 +125,24 @@ def progress_bar(total: int):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "text", "table"]), default="jsonl",
               show_default=True, help="jsonl: the extraction contract; text: the plain text read; "
               "table: one mention per line.")
-def extract(paths, fmt):
+@click.option("--store", "store_location", default=None, metavar="PATH",
+              help="Also link identities to the entities of this store (read only).")
+def extract(paths, fmt, store_location):
     """Extract entities and relations from report files (nothing is stored).
 
-    Prints one JSON object per document in input order (see docs/extraction-jsonl.md).
+    Prints one JSON object per document in input order. Identities (`iri`) are resolved
+    across the files given, and against a store with --store.
     A file that cannot be read is reported on stderr and the others go on.
     """
-    from kgraph.extract import extract as run_extract
+    from kgraph.extract import Batch
     from kgraph.read import ReadError, find_reports, read_report
+    from kgraph.resolve import registry_from_store
+
+    registry = None
+    if store_location:
+        with open_or_exit(store_location) as store:
+            registry = registry_from_store(store)
+    run_extract = Batch(registry)
 
     failed = 0
     for file, root in find_reports(paths):
@@ -187,7 +202,16 @@ def ask(name, list_only, params, fmt, store_location):
     store = open_or_exit(store_location)
     with store:
         result = run(store, q.sparql, bound)
-        print_result(result, fmt)
+    # parameters are echoed as columns only because Oxigraph binds projected variables
+    result.variables = [v for v in result.variables if q.param(v) is None]
+    if fmt == "table":
+        result.variables = readable_columns(result.variables)
+    print_result(result, fmt)
+
+
+def readable_columns(variables: list[str]) -> list[str]:
+    """For people at a terminal: `person_name` instead of the `person` IRI."""
+    return [v for v in variables if f"{v}_name" not in variables]
 
 
 @main.command()
@@ -268,7 +292,11 @@ def export(fmt, output, store_location):
 @output_options
 @store_option
 def runs(fmt, store_location):
-    """Ingestion runs recorded in the store (prov:Activity), newest first."""
+    """Ingestion runs recorded in the store (prov:Activity), newest first.
+
+    A run is recorded when it starts; its end and counts are added when it ends, so
+    an "unfinished" run is still going, or was killed or stopped by an error.
+    """
     from kgraph.query import run
 
     store = open_or_exit(store_location)
@@ -279,11 +307,15 @@ def runs(fmt, store_location):
 RUNS_QUERY = """
 PREFIX kg: <https://w3id.org/kgraph/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?run ?started ?ended ?version ?new ?changed ?unchanged ?removed ?failed WHERE {
-  ?run a kg:IngestRun ; prov:startedAtTime ?started ; prov:endedAtTime ?ended ;
-       kg:kgraphVersion ?version ; kg:countNew ?new ; kg:countChanged ?changed ;
-       kg:countUnchanged ?unchanged ; kg:countRemoved ?removed ; kg:countFailed ?failed .
-} ORDER BY DESC(?started)
+SELECT ?run ?status ?started ?ended ?version ?new ?changed ?unchanged ?removed ?failed
+WHERE {
+  ?run a kg:IngestRun ; prov:startedAtTime ?started .
+  OPTIONAL { ?run kg:kgraphVersion ?version }
+  OPTIONAL { ?run prov:endedAtTime ?ended ; kg:countNew ?new ; kg:countChanged ?changed ;
+                  kg:countUnchanged ?unchanged ; kg:countRemoved ?removed ;
+                  kg:countFailed ?failed }
+  BIND(IF(BOUND(?ended), "finished", "unfinished") AS ?status)
+} ORDER BY DESC(?started) DESC(STR(?run))
 """
 
 
@@ -329,6 +361,56 @@ def baseline_extract(gold_doc) -> dict:
     from kgraph.baseline import natasha_extract
 
     return natasha_extract(gold_doc.text, doc=str(gold_doc.path))
+
+
+# --- serve ----------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 exposes the graph to the network (no login!).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port (0: any free port, printed at start).")
+@store_option
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Query processes (default: cores, at most 4).")
+@click.option("--threads", type=click.IntRange(1, 256), default=16, show_default=True,
+              help="HTTP request threads.")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True,
+              help="Seconds a query may run; longer ones are stopped (503).")
+@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Rows (or triples) an answer holds at most (header X-Kgraph-Truncated).")
+@click.option("--refresh", type=click.FloatRange(0), default=2.0, show_default=True,
+              help="Seconds between checks for a finished ingest (0: never reopen).")
+def serve(host, port, store_location, workers, threads, timeout, max_rows, refresh):
+    """Serve the graph: SPARQL endpoint at /sparql, question and entity pages at /.
+
+    Read-only: keep running `kgraph ingest` on the same store (e.g. from cron);
+    the pages show the new reports a few seconds after each ingest ends.
+    """
+    from kgraph.serve import create_server
+    from kgraph.store import StoreError, default_location
+
+    location = store_location or default_location()
+    try:
+        server = create_server(location, host, port, workers=workers, threads=threads,
+                               timeout=timeout, max_rows=max_rows, refresh=refresh)
+    except StoreError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(2)
+    except OSError as e:  # e.g. the port is taken
+        click.echo(f"Error: cannot listen on {host}:{port}: {e}", err=True)
+        sys.exit(2)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"Warning: listening on {host}: anyone who can reach this address can "
+                   f"read the whole graph.", err=True)
+    click.echo(f"kgraph serving {location} at {server.url}/ (SPARQL: {server.url}/sparql); "
+               f"Ctrl-C stops", err=True)
+    click.echo(server.url)  # stdout: the address alone, for scripts
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -259,7 +259,7 @@ def event_mentions(an: Analysis) -> list[Mention]:
             ph = grow(an, i, sent.first, sent.last, mode="event")
             if special is not None and not has_words(an, ph, special):
                 continue
-            if is_plural(tok) and tok.lemma != "день":
+            if is_plural(tok) and tok.lemma != "день" and not singular_modifiers(an, ph):
                 continue  # plural and habitual mentions are not one event (GUIDE §2)
             if has_words(an, ph, lx.PART_MODIFIERS):
                 continue
@@ -273,6 +273,13 @@ def event_mentions(an: Analysis) -> list[Mention]:
                 continue
             out.append(phrase_mention(an, ph, "EVENT", event_attrs(an, ph, kind)))
     return out + title_mentions(an, out)
+
+
+def singular_modifiers(an: Analysis, ph: Phrase) -> bool:
+    """`VII Международной научно – практической конференций`: singular modifiers mean the
+    plural noun is a typo."""
+    mods = [t for t in an.tokens[ph.first:ph.head] if adjectival(t)]
+    return bool(mods) and mods[-1].feats.get("Number") == "Sing"
 
 
 def is_plural(tok: Token) -> bool:
@@ -700,6 +707,9 @@ def settle(cands: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]
             continue
         seen.add(key)
         kept.append(m)
+    places = [k for k in kept if k.type == "LOCATION"]
+    kept = [m for m in kept if not (m.type == "PERSON" and any(  # "г. Экибастуза" is no person
+        p.start <= m.start and m.end <= p.end for p in places))]
     for m in kept:
         m.attrs.pop("source", None)
     return sorted(kept, key=lambda m: (m.start, -m.end, m.type))

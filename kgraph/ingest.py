@@ -2,17 +2,36 @@
 
 Incremental: a report's identity is its path under the ingested root (or a sidecar id)
 and its content hash is kept in its graph, so unchanged reports cost one hash and no
-NLP. Each report's graph is replaced in one transaction; workers extract in parallel
-and the main process is the only writer.
+NLP. Each report's graph is replaced in one transaction (`store.replace_report`);
+workers extract in parallel and the main process is the only writer.
+
+What an operator can rely on:
+
+* A run is recorded (kg:IngestRun, a prov:Activity, in the runs graph) when it starts,
+  and its end time and counts are added when it ends: a run without an end was killed
+  or failed. Every report graph names the run that wrote it (prov:wasGeneratedBy).
+* Killing ingestion at any moment leaves each report wholly old or wholly new (one
+  update per report); the next run redoes what is missing, since unfinished reports
+  still have their old hash (or none).
+* A file that cannot be read or extracted goes to `Summary.failed` with a reason that
+  names it; the batch goes on, and what the store holds for that report is left as
+  is, even by --prune.
+* Workers: `fork`ed processes (Linux) that load the models once each in the pool
+  initializer, unless the parent had loaded them already (then they inherit them);
+  the parent never loads them when all the extraction is done by workers. A worker
+  that dies (killed, out of memory) fails the file it was extracting, not the batch.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +45,7 @@ from kgraph.read import ReadError, find_reports, identify, read_report
 KG = vocab.KG
 PROV = vocab.PREFIXES["prov"]
 XSD = vocab.PREFIXES["xsd"]
+RUNS_GRAPH = vocab.ID + "graph/runs"
 
 
 @dataclass
@@ -39,11 +59,16 @@ class Summary:
     started: str = ""
     ended: str = ""
     seconds: float = 0.0
+    files: int = 0  # report files found under the paths
+    workers: int = 0  # extraction processes used (1: in the main process, 0: no work)
+    peak_rss_mb: dict = field(default_factory=dict)  # {"main": MB, "workers": MB or None}
 
     def to_json(self) -> dict:
         return {"run": self.run, "new": self.new, "changed": self.changed,
                 "unchanged": self.unchanged, "removed": self.removed, "failed": self.failed,
-                "started": self.started, "ended": self.ended, "seconds": round(self.seconds, 3)}
+                "files": self.files, "workers": self.workers,
+                "started": self.started, "ended": self.ended, "seconds": round(self.seconds, 3),
+                "peak_rss_mb": self.peak_rss_mb}
 
 
 @dataclass
@@ -55,21 +80,59 @@ class Job:
     status: str  # new | changed
 
 
-def plan(paths, index: dict[str, tuple[str, str]], summary: Summary) -> list[Job]:
-    """Which files need extraction; unreadable ones go to summary.failed."""
-    jobs = []
+def plan(paths, index: dict[str, tuple[str, str]], summary: Summary) -> tuple[list[Job], set[str]]:
+    """(the files that need extraction, the ids of all reports found under `paths`).
+
+    Unreadable files go to summary.failed; their ids still count as present (so that
+    --prune leaves their stored version alone). Two files with the same id (the same
+    relative path under two roots, or the same sidecar id): the second one fails.
+    """
+    jobs: list[Job] = []
+    present: set[str] = set()
+    first: dict[str, str] = {}  # id -> the file that has it
     for file, root in find_reports(paths):
+        summary.files += 1
         try:
             rid, digest = identify(file, root)
         except ReadError as e:
             summary.failed.append({"file": str(file), "error": str(e)})
+            present.update(_ids_of_unreadable(file, root))
             continue
+        present.add(rid)
+        if rid in first:
+            summary.failed.append({"file": str(file), "error": (
+                f"{file}: has the same report id {rid!r} as {first[rid]}; skipped "
+                f"(ingest the folders separately or give it an \"id\" in a sidecar .json)")})
+            continue
+        first[rid] = str(file)
         old = index.get(rid)
         if old and old[1] == digest:
             summary.unchanged += 1
             continue
         jobs.append(Job(str(file), str(root), rid, digest, "changed" if old else "new"))
-    return jobs
+    return jobs, present
+
+
+def _ids_of_unreadable(file, root) -> set[str]:
+    """The ids a file that failed identify() may be stored under: its path id, and
+    its sidecar's id when the sidecar is readable."""
+    from kgraph import read
+
+    ids = set()
+    try:
+        ids.add(read._relative_id(Path(file), root, str(file)))
+    except ReadError:
+        pass
+    try:
+        side_id = read._read_sidecar(Path(file))[1].get("id")
+        if side_id:
+            ids.add(side_id)
+    except (ReadError, OSError):
+        pass
+    return ids
+
+
+# --- extraction, in the main process or in workers -------------------------------------
 
 
 def _extract_job(job: Job) -> tuple[Job, Extraction | None, str | None]:
@@ -85,86 +148,311 @@ def _extract_job(job: Job) -> tuple[Job, Extraction | None, str | None]:
         return job, None, f"{job.path}: extraction failed ({type(e).__name__}: {e})"
 
 
-def _init_worker() -> None:
+# job states in the shared array, so that the parent knows which job a dead worker had
+_QUEUED, _RUNNING, _DONE = 0, 1, 2
+_STATE = None  # the shared array, in a worker
+_INHERITED_FDS: list[int] = []  # set by ingest(): the writer lock, closed in workers
+
+
+def _init_worker(state=None, close_fds=(), parent: int | None = None) -> None:
+    """Pool initializer: runs once in each worker, before its first report."""
+    global _STATE
+    _STATE = state
+    for fd in close_fds:  # a worker outliving its parent must not keep the store locked
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    one_blas_thread()
+    import kgraph.extract  # noqa: F401  (the rule modules, once)
     from kgraph.analyse import get_analyzer
 
-    get_analyzer()  # models load once per worker, before the first report
+    get_analyzer()  # loads the models, or keeps the ones a forked worker inherited
+
+
+def _pool_task(i: int, job: Job):
+    _STATE[i] = _RUNNING
+    try:
+        return _extract_job(job)
+    finally:
+        _STATE[i] = _DONE
+
+
+def _die_with_parent(parent: int | None) -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if parent is not None and os.getppid() != parent:  # it died before prctl
+        os._exit(1)
 
 
 def run_jobs(jobs: list[Job], workers: int):
-    """Yield (job, extraction, error) in input order, extracting in `workers` processes."""
+    """Yield (job, extraction, error) in input order, extracting in `workers` processes
+    (1: in this process)."""
     if workers <= 1 or len(jobs) <= 1:
+        one_blas_thread()
         for job in jobs:
             yield _extract_job(job)
         return
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker) as pool:
-        yield from pool.imap(_extract_job, jobs, chunksize=1)
+    yield from _run_pool(jobs, workers)
+
+
+def _mp_context():
+    # fork: workers start at once and inherit what the parent has loaded; elsewhere
+    # (macOS, Windows) fork is unsafe or missing
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def _run_pool(jobs: list[Job], workers: int):
+    ctx = _mp_context()
+    n = len(jobs)
+    state = ctx.RawArray("b", n)
+    results: dict[int, tuple] = {}  # finished, not yet yielded
+    todo = list(range(n))
+    nxt = 0  # the next index to yield
+    strikes = 0  # pools that broke with no job running (a worker killed from outside)
+    while nxt < n:
+        executor = ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)) or 1, mp_context=ctx, initializer=_init_worker,
+            initargs=(state, tuple(_INHERITED_FDS), os.getpid()))
+        futures = {}
+        broken = False
+        try:
+            for i in todo:
+                futures[i] = executor.submit(_pool_task, i, jobs[i])
+            while nxt < n:
+                if nxt not in results:
+                    try:
+                        results[nxt] = futures[nxt].result()
+                    except BrokenProcessPool:
+                        broken = True
+                        break
+                yield results.pop(nxt)
+                nxt += 1
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if not broken:
+            break
+        # A worker died. Keep what finished; the job(s) it was running fail; the rest
+        # go to a new pool.
+        todo, running = [], 0
+        for i in range(nxt, n):
+            if i in results:
+                continue
+            f = futures.get(i)
+            if f is not None and f.done() and not f.cancelled() and f.exception() is None:
+                results[i] = f.result()
+            elif state[i] == _RUNNING:
+                running += 1
+                results[i] = (jobs[i], None, f"{jobs[i].path}: the worker process died while "
+                              f"extracting it (killed, out of memory, or a crash in a native "
+                              f"library)")
+            else:
+                state[i] = _QUEUED
+                todo.append(i)
+        strikes = strikes + 1 if not running else 0
+        if strikes >= 3:
+            for i in todo:
+                results[i] = (jobs[i], None, f"{jobs[i].path}: not extracted: worker processes "
+                              f"keep dying (killed from outside?)")
+            todo = []
+        if not todo:
+            while nxt < n:
+                yield results.pop(nxt)
+                nxt += 1
+
+
+# --- BLAS threads --------------------------------------------------------------------
+
+_BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+_OPENBLAS_SETTERS = ("openblas_set_num_threads", "scipy_openblas_set_num_threads64_",
+                     "openblas_set_num_threads64_", "scipy_openblas_set_num_threads")
+
+
+def one_blas_thread() -> None:
+    """One BLAS thread per extracting process, unless OPENBLAS_NUM_THREADS says otherwise.
+
+    Natasha's models multiply small matrices: OpenBLAS's threads cost more in
+    synchronisation than they save (measured here: 4x the CPU time for the same texts
+    on 2 cores) and fight the other workers for the cores (docs/performance.md).
+    Before numpy loads, the environment does it; after, OpenBLAS is told directly
+    (what threadpoolctl does), on Linux.
+    """
+    for var in _BLAS_VARS:
+        os.environ.setdefault(var, "1")
+    if "numpy" not in sys.modules or not sys.platform.startswith("linux"):
+        return
+    try:
+        threads = max(1, int(os.environ["OPENBLAS_NUM_THREADS"]))
+    except ValueError:
+        threads = 1
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+            libs = {line.split(None, 5)[-1].strip() for line in f
+                    if "openblas" in line.lower() and "/" in line}
+    except OSError:
+        return
+    import ctypes
+
+    for path in libs:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in _OPENBLAS_SETTERS:
+            setter = getattr(lib, name, None)
+            if setter is not None:
+                setter(threads)
+                break
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1  # the cores this process may use
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+# --- a run --------------------------------------------------------------------------
 
 
 def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
-           progress=None) -> Summary:
-    """Ingest report files/folders into `store` (a writable GraphStore)."""
+           progress=None, curation=None) -> Summary:
+    """Ingest report files/folders into `store` (a writable store).
+
+    `workers`: extraction processes (default: the cores; 1 extracts in this process).
+    `progress(total)`: a tqdm-like bar factory (update, close, set_postfix_str).
+    `curation`: a curation file of pinned/split identities (see resolve.Curation).
+    """
     started = time.time()
+    one_blas_thread()  # before numpy loads, if it has not yet
     summary = Summary(run=vocab.run_iri(_run_id()), started=_now())
+    store.add_run(run_start_quads(summary))  # a run that never ends shows as such
     store.load_ontology(ontology_path())
     index = store.report_index()
-    jobs = plan(paths, index, summary)
-    workers = workers or os.cpu_count() or 1
-    bar = progress(len(jobs)) if progress else None
-    for job, ex, error in run_jobs(jobs, workers):
-        if error:
-            summary.failed.append({"file": job.path, "error": error})
-        else:
-            store.replace_report(vocab.report_iri(job.id), rdf.report_quads(ex, summary.run))
-            setattr(summary, job.status, getattr(summary, job.status) + 1)
+    jobs, present = plan(paths, index, summary)
+    batch = None
+    if jobs:
+        from kgraph.extract import Batch
+        from kgraph.resolve import Curation, registry_from_store
+
+        # identities resolve in this process, in file order, against what the store knows
+        batch = Batch(registry_from_store(store), Curation.load(curation))
+    summary.workers = min(workers or default_workers(), len(jobs))
+    _INHERITED_FDS[:] = _lock_fds(store)
+    bar = progress(len(jobs)) if progress and jobs else None
+    try:
+        for job, ex, error in run_jobs(jobs, summary.workers):
+            if error:
+                summary.failed.append({"file": job.path, "error": error})
+            else:
+                try:
+                    batch.resolve(ex)
+                    quads = rdf.report_quads(ex, summary.run)
+                except Exception as e:  # a bug on one report must not stop the batch
+                    summary.failed.append({"file": job.path, "error": (
+                        f"{job.path}: could not be turned into RDF ({type(e).__name__}: {e})")})
+                else:
+                    store.replace_report(vocab.report_iri(job.id), quads)
+                    setattr(summary, job.status, getattr(summary, job.status) + 1)
+            if bar:
+                bar.update(1)
+                if hasattr(bar, "set_postfix_str"):
+                    bar.set_postfix_str(f"new {summary.new}, changed {summary.changed}, "
+                                        f"failed {len(summary.failed)}", refresh=False)
+    finally:
+        _INHERITED_FDS.clear()
         if bar:
-            bar.update(1)
-    if bar:
-        bar.close()
+            bar.close()
     if prune:
-        summary.removed = prune_missing(paths, store, index, summary)
+        summary.removed = prune_missing(paths, store, index, present, summary)
     store.refresh_labels()
     summary.ended = _now()
     summary.seconds = time.time() - started
-    store.add_run(run_quads(summary))
+    summary.peak_rss_mb = _peak_rss(pool=summary.workers > 1)
+    store.add_run(run_end_quads(summary))
     return summary
 
 
-def prune_missing(paths, store, index, summary: Summary) -> int:
-    """Remove the graphs of reports that are no longer under the given paths."""
-    present = set()
-    for file, root in find_reports(paths):
-        try:
-            present.add(identify(file, root)[0])
-        except ReadError:
-            present.add(None)
-    removed = 0
-    for rid, (graph, _) in index.items():
-        if rid not in present:
-            store.remove_report(graph)
-            removed += 1
-    return removed
+def prune_missing(paths, store, index, present: set[str], summary: Summary) -> int:
+    """Remove the graphs of reports that are no longer under the given paths.
+
+    Nothing is removed when no report file at all was found: an empty or unmounted
+    folder would otherwise empty the store.
+    """
+    gone = [graph for rid, (graph, _) in index.items() if rid not in present]
+    if gone and not present:
+        where = " ".join(str(p) for p in paths)
+        summary.failed.append({"file": where, "error": (
+            f"{where}: no report files found; --prune removed nothing "
+            f"(an empty or unmounted folder?)")})
+        return 0
+    for graph in gone:
+        store.remove_report(graph)
+    return len(gone)
+
+
+def _lock_fds(store) -> list[int]:
+    fd = getattr(getattr(store, "_lock", None), "_fd", None)
+    return [fd] if isinstance(fd, int) else []
+
+
+def _peak_rss(pool: bool) -> dict:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return {}
+    # ru_maxrss: KiB on Linux, bytes on macOS
+    unit = 1 if sys.platform == "darwin" else 1024
+    mb = lambda who: round(resource.getrusage(who).ru_maxrss * unit / 2**20, 1)  # noqa: E731
+    return {"main": mb(resource.RUSAGE_SELF),
+            "workers": mb(resource.RUSAGE_CHILDREN) if pool else None}
+
+
+# --- provenance -------------------------------------------------------------------------
+
+
+def _lit(value, dtype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + dtype))
+
+
+def run_start_quads(s: Summary) -> list[ox.Quad]:
+    """What is known when a run starts: written first, so a killed run still shows."""
+    triples = [
+        (ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(KG + "IngestRun")),
+        (ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(PROV + "Activity")),
+        (ox.NamedNode(PROV + "startedAtTime"), _lit(s.started, "dateTime")),
+        (ox.NamedNode(KG + "kgraphVersion"), ox.Literal(__version__)),
+    ]
+    return _run_quads(s, triples)
+
+
+def run_end_quads(s: Summary) -> list[ox.Quad]:
+    triples = [
+        (ox.NamedNode(PROV + "endedAtTime"), _lit(s.ended, "dateTime")),
+        (ox.NamedNode(KG + "countNew"), _lit(s.new, "integer")),
+        (ox.NamedNode(KG + "countChanged"), _lit(s.changed, "integer")),
+        (ox.NamedNode(KG + "countUnchanged"), _lit(s.unchanged, "integer")),
+        (ox.NamedNode(KG + "countRemoved"), _lit(s.removed, "integer")),
+        (ox.NamedNode(KG + "countFailed"), _lit(len(s.failed), "integer")),
+    ]
+    return _run_quads(s, triples)
 
 
 def run_quads(s: Summary) -> list[ox.Quad]:
-    g = ox.NamedNode(vocab.ID + "graph/runs")
+    """All of a finished run's quads."""
+    return run_start_quads(s) + run_end_quads(s)
+
+
+def _run_quads(s: Summary, triples) -> list[ox.Quad]:
+    g = ox.NamedNode(RUNS_GRAPH)
     run = ox.NamedNode(s.run)
-
-    def lit(value, dtype):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + dtype))
-
-    triples = [
-        (ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(KG + "IngestRun")),
-        (ox.NamedNode(PROV + "startedAtTime"), lit(s.started, "dateTime")),
-        (ox.NamedNode(PROV + "endedAtTime"), lit(s.ended, "dateTime")),
-        (ox.NamedNode(KG + "kgraphVersion"), ox.Literal(__version__)),
-        (ox.NamedNode(KG + "countNew"), lit(s.new, "integer")),
-        (ox.NamedNode(KG + "countChanged"), lit(s.changed, "integer")),
-        (ox.NamedNode(KG + "countUnchanged"), lit(s.unchanged, "integer")),
-        (ox.NamedNode(KG + "countRemoved"), lit(s.removed, "integer")),
-        (ox.NamedNode(KG + "countFailed"), lit(len(s.failed), "integer")),
-    ]
     return [ox.Quad(run, p, o, g) for p, o in triples]
 
 

@@ -39,6 +39,7 @@ def is_roman(tok: Token) -> bool:
 
 # participles that head post phrases ("заведующая отделом"), never modifiers of a unit
 NOT_MODIFIERS = {"заведовать", "заведующий", "заведующая", "руководить", "исполнять"}
+GEN_ADJ = re.compile(r"(?:ой|ого|его|ых|их)$")
 ADJ_LEMMA = re.compile(r"(ый|ий|ой|ся)$")
 
 
@@ -126,18 +127,20 @@ def is_abbrev(tok: Token) -> bool:
 def genitive_np(an: Analysis, k: int, last: int) -> int | None:
     """If a genitive noun phrase starts at k, the index of its noun (else None)."""
     j = k
-    while j < last and is_modifier(an.tokens[j]) and case_of(an.tokens[j]) in ("Gen", None):
-        j += 1
+    while j < last and is_modifier(an.tokens[j]) and (
+            case_of(an.tokens[j]) in ("Gen", None) or GEN_ADJ.search(an.tokens[j].text)):
+        j += 1  # the tagger calls some genitive adjectives nominative ("городской ЦБС")
     if j < last and j > k and an.tokens[j].text in DASHES:
         return None
     if j >= last:
         return None
     tok = an.tokens[j]
-    if len(tok.text) == 1 or (j + 1 < last and an.tokens[j + 1].text == "." and tok.text.islower()):
+    if len(tok.text) == 1 or (j + 1 < last and an.tokens[j + 1].text == "." and tok.text.islower()
+                              and len(tok.text) <= 4):
         return None  # "г." / "обл." are markers, not nouns
     if tok.lemma in TIME_LEMMAS or (j > 0 and an.tokens[j - 1].pos == "NUM" and tok.text.islower()):
         return None  # "библиотеки 2 февраля": a date, not a complement
-    if nounish(tok) and (case_of(tok) == "Gen" or (is_abbrev(tok) and j == k)):
+    if nounish(tok) and (case_of(tok) == "Gen" or is_abbrev(tok)):
         return j
     if j > k and case_of(an.tokens[j - 1]) == "Gen" and not adjectival(an.tokens[j - 1]):
         return j - 1  # "вставок" tagged ADJ: the last of the run is the noun

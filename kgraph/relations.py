@@ -30,6 +30,15 @@ The rules read the constructions of the genre, not particular reports:
 Facts are deduplicated per (head entity, type, tail entity), where an entity is its
 `iri` if resolved, else its type and normal form; the most explicit mention pair
 (same clause > same sentence > across sentences, body > title) is kept.
+
+Why clauses are cut on the surface: Natasha's dependency parses of the long,
+list-heavy sentences of reports are often broken (two roots, a name attached to the
+wrong post), while punctuation, `который`/`где`, participles and finite verbs are
+reliable. The parse is used where it is local and sound (an anaphor's subject or
+object relation); the tagger's case is trusted only where the word form agrees.
+
+Word lists are lemmas; every rule function names the construction it reads in its
+docstring. Nothing here knows particular libraries, people or events.
 """
 
 from __future__ import annotations

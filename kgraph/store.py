@@ -42,6 +42,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Iterable
@@ -465,17 +466,28 @@ _JSON_RESULTS = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
 
 
-def parse_remote(location: str) -> tuple[str, str | None, str | None]:
-    """A remote --store value -> (query URL, update URL or None, credentials or None).
+@dataclass
+class Endpoints:
+    """Where a remote store is: see `parse_remote`."""
+
+    query: str
+    update: str | None
+    credentials: str | None  # "user:password" for HTTP basic authentication
+    display: str  # the location without the password, for messages
+
+
+def parse_remote(location: str) -> Endpoints:
+    """A remote --store value -> its endpoints.
 
     * `http(s)://[user:pass@]host:port[/path]`: a base URL with `/query` and
-      `/update` under it - an Oxigraph server (`oxigraph serve`), whose queries
+      `/update` under it: an Oxigraph server (`oxigraph serve`), whose queries
       get its `union-default-graph` option, or a Fuseki dataset
       (`http://host:3030/ds`).
     * `sparql+http(s)://QUERY_URL[?update=UPDATE_URL]`: explicit endpoints. The
-      `update` parameter is kgraph's (absolute, or relative to the query URL;
-      percent-encode `&` inside it); every other parameter stays on the query URL
-      (e.g. GraphDB's `infer=false`). Without `update` the store is read-only.
+      `update` parameter is kgraph's (an absolute URL, or relative to the query
+      URL; percent-encode `&` inside it); every other parameter stays on the
+      query URL (e.g. GraphDB's `infer=false`). Without `update` the store can
+      only be read.
     """
     explicit = location.lower().startswith("sparql+")
     url = location[len("sparql+"):] if explicit else location
@@ -486,32 +498,36 @@ def parse_remote(location: str) -> tuple[str, str | None, str | None]:
     if parts.fragment:
         raise StoreError(f"{location!r}: a store URL has no #fragment")
     credentials = None
+    display = location
     if parts.username is not None:
         credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-        netloc = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-        if parts.port:
-            netloc += f":{parts.port}"
+        host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+        netloc = host + (f":{parts.port}" if parts.port else "")
+        display = ("sparql+" if explicit else "") + urlunsplit(
+            parts._replace(netloc=f"{parts.username}@{netloc}"))
         parts = parts._replace(netloc=netloc)
     if not explicit:
         if parts.query:
-            raise StoreError(f"{location!r}: a base URL takes no ?parameters; name the "
+            raise StoreError(f"{display!r}: a base URL takes no ?parameters; name the "
                              f"endpoints with sparql+http://QUERY_URL?update=UPDATE_URL")
         base = urlunsplit(parts).rstrip("/")
-        return f"{base}/query?{OXIGRAPH_UNION}", f"{base}/update", credentials
+        return Endpoints(f"{base}/query?{OXIGRAPH_UNION}", f"{base}/update",
+                         credentials, display)
     update = None
     kept = []
     for item in parts.query.split("&") if parts.query else []:
         key, _, value = item.partition("=")
         if key == "update":
             if not value:
-                raise StoreError(f"{location!r}: update= needs a URL")
+                raise StoreError(f"{display!r}: update= needs a URL")
             update = urljoin(urlunsplit(parts._replace(query="")), unquote(value))
+            if urlsplit(update).scheme.lower() not in ("http", "https"):
+                raise StoreError(f"{display!r}: the update endpoint {update!r} is not "
+                                 f"an http(s) URL")
         else:
             kept.append(item)
-    query = urlunsplit(parts._replace(query="&".join(kept)))
-    if update is not None and urlsplit(update).scheme.lower() not in ("http", "https"):
-        raise StoreError(f"{location!r}: the update endpoint {update!r} is not an http(s) URL")
-    return query, update, credentials
+    return Endpoints(urlunsplit(parts._replace(query="&".join(kept))), update,
+                     credentials, display)
 
 
 def _timeout() -> float:
@@ -561,26 +577,19 @@ class RemoteStore(BaseStore):
     """
 
     def __init__(self, location: str, *, write: bool = False):
-        self.query_url, self.update_url, credentials = parse_remote(location)
-        # the location shown in messages: never the password
-        self.location = (location if credentials is None
-                         else location.replace(urlsplit(location.split("+", 1)[-1]).netloc,
-                                               self._netloc_without_password(location), 1))
+        endpoints = parse_remote(location)
+        self.query_url, self.update_url = endpoints.query, endpoints.update
+        self.location = endpoints.display  # never the password
         self.writable = write
         self.timeout = _timeout()
-        self._auth = ("Basic " + base64.b64encode(credentials.encode()).decode()
-                      if credentials is not None else None)
+        self._auth = None
+        if endpoints.credentials is not None:
+            token = base64.b64encode(endpoints.credentials.encode("utf-8")).decode("ascii")
+            self._auth = "Basic " + token
         if write and self.update_url is None:
             raise StoreError(f"{self.location} has no update endpoint, so it cannot be "
                              f"written: add ?update=URL (see docs/remote-stores.md)")
         self._check_union()
-
-    @staticmethod
-    def _netloc_without_password(location: str) -> str:
-        parts = urlsplit(location.split("+", 1)[-1] if location.lower().startswith("sparql+")
-                         else location)
-        host = parts.hostname if ":" not in (parts.hostname or "") else f"[{parts.hostname}]"
-        return f"{unquote(parts.username or '')}@{host}" + (f":{parts.port}" if parts.port else "")
 
     def close(self) -> None:
         pass  # no connection is kept between requests
@@ -681,10 +690,17 @@ class RemoteStore(BaseStore):
         graph), `params` bound with VALUES (`bind_values`), vocab.PREFIXES
         predeclared. SELECT/ASK give pyoxigraph QuerySolutions/QueryBoolean;
         CONSTRUCT/DESCRIBE a list of Triples."""
-        text = with_prefixes(bind_values(sparql, params or {}))
-        if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
-            return self._triples(text)
-        return self._results(text)
+        bound = bind_values(sparql, params or {})
+        text = with_prefixes(bound)
+        try:
+            if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
+                return self._triples(text)
+            return self._results(text)
+        except SyntaxError as e:
+            if text != bound:  # positions in the server's message count that line
+                raise SyntaxError(f"{e} (kgraph put a line of PREFIX declarations "
+                                  f"before the query)") from None
+            raise
 
     def export(self, out: BinaryIO, format: str = "trig") -> None:
         """As GraphStore.export. Dataset formats: the quads of all named graphs,
@@ -704,6 +720,8 @@ class RemoteStore(BaseStore):
                 rows = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)
                 quads = (ox.Quad(r[0], r[1], r[2], r[3]) for r in rows)
                 ox.serialize(quads, out, fmt, prefixes=SERIALIZE_PREFIXES)
+            except BrokenPipeError:
+                raise  # the reader of `out` went away (| head): not the server's fault
             except (OSError, http.client.HTTPException) as e:
                 raise StoreError(f"reading the answer of {self.query_url} failed: "
                                  f"{_why(e, self.timeout)}") from None
@@ -810,33 +828,33 @@ class _Frame:
     """A brace-delimited block while scanning: a group graph pattern, a VALUES
     data block, a CONSTRUCT template, or (anything inside) a subquery."""
 
-    def __init__(self, kind: str, token: int, outer: bool = False):
-        self.kind = kind  # group | data | template | sub
+    def __init__(self, kind: str, token: int):
+        self.kind = kind  # group | exists | data | template | sub
         self.token = token  # index of its "{"
-        self.outer = outer  # the query's WHERE group
+        self.outer = False  # the query's WHERE group
         self.mentions: set[str] = set()  # variables used at its own level
-        self.subselect = False  # its content is a bare SELECT (needs wrapping)
 
 
 def bind_values(sparql: str, params: dict) -> str:
     """Bind `params` (variable name -> NamedNode/Literal) in a query's text.
 
-    The result behaves like Oxigraph's substitutions (pre-binding) of the
+    The result behaves like Oxigraph's substitutions (pre-binding) in the
     embedded store: a `VALUES (?a ?b) { (term term) }` block opens the query's
-    WHERE group (so the projection, FILTERs, EXISTS, OPTIONAL... see the
-    values) and every nested group that uses one of the variables itself
-    (FILTERs in a UNION branch or an OPTIONAL see them too). Subqueries
-    (`{ SELECT ... }`) are left alone, as substitutions do not reach into them:
-    a subquery that projects ?a is joined with the value. `BIND(expr AS ?a)` on
-    a bound parameter becomes `BIND(expr AS ?_kgraph_bind_N)` plus a FILTER
-    keeping the rows where the two agree or expr failed (what pre-binding does).
-    A parameter assigned by the SELECT clause (`(expr AS ?a)`) cannot be bound.
+    WHERE group (so the projection, FILTERs, EXISTS, OPTIONALs... see the
+    values) and every nested group that uses one of the variables itself (a
+    FILTER in a UNION branch or an OPTIONAL sees it too; a [NOT] EXISTS pattern
+    sees the bindings of the group whose FILTER holds it). Subqueries
+    (`{ SELECT ... }`) are left alone, as substitutions do not reach into them;
+    a subquery projecting ?a is joined with the value. `BIND(expr AS ?a)` on a
+    parameter becomes `BIND(expr AS ?_kgraph_bind_N)` plus a FILTER keeping the
+    rows where both agree or expr failed (what pre-binding does). A parameter
+    assigned in the SELECT clause (`(expr AS ?a)`) cannot be bound: ValueError.
     """
     if not params:
         return sparql
     values = {}
     for name, term in params.items():
-        if not _VARNAME.fullmatch(name):
+        if not isinstance(name, str) or not _VARNAME.fullmatch(name):
             raise ValueError(f"{name!r} is not a SPARQL variable name")
         values[name] = sparql_term(term, name)
     toks = _tokens(sparql)
@@ -845,84 +863,88 @@ def bind_values(sparql: str, params: dict) -> str:
         raise ValueError("parameters can only be bound in a query (SELECT, ASK, "
                          "CONSTRUCT or DESCRIBE)")
     form = toks[form_at][1].upper()
-    inserts: list[tuple[int, str]] = []  # (position in sparql, text), applied at the end
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in sparql
     frames: list[_Frame] = []
-    parens = 0  # open "(" outside any brace (projection, ORDER BY...)
-    seen_where = False
+    parens = 0  # "(" open outside any brace (projection, GROUP BY, ORDER BY...)
     outer: _Frame | None = None
+    template: _Frame | None = None
+    short_construct = False  # CONSTRUCT WHERE { ... }
     data_brace = None  # index of the "{" of a VALUES data block
-    binds = 0
-    i = form_at
-    while i < len(toks):
+    for i in range(form_at, len(toks)):
         kind, text, start, end = toks[i]
         top = frames[-1] if frames else None
-        if kind == "var" and top is not None and top.kind == "group":
-            top.mentions.add(text[1:])
-        elif kind == "var" and top is None and parens and form == "SELECT" and not seen_where \
-                and text[1:] in values and i > 0 and _is_word(toks[i - 1], "AS"):
-            raise ValueError(f"parameter ?{text[1:]} is assigned in the SELECT clause "
-                             f"({text[1:]} ... AS ?{text[1:]}), so it cannot be bound")
-        elif _is_word(toks[i], "WHERE") and not frames:
-            seen_where = True
+        if kind == "var":
+            if top is not None and top.kind in ("group", "exists"):
+                top.mentions.add(text[1:])
+            elif top is None and outer is None and parens and text[1:] in values \
+                    and _is_word(toks[i - 1], "AS"):
+                raise ValueError(f"parameter ?{text[1:]} is assigned in the SELECT clause "
+                                 f"(... AS ?{text[1:]}), so it cannot be bound")
+        elif _is_word(toks[i], "WHERE") and top is None and form == "CONSTRUCT" \
+                and template is None:
+            short_construct = True
         elif _is_word(toks[i], "VALUES"):
             j = i + 1
             while j < len(toks) and toks[j][1] != "{":
                 j += 1
             data_brace = j
-        elif _is_word(toks[i], "BIND") and top is not None and top.kind == "group":
-            rewrite = _bind_rewrite(toks, i, values, binds)
-            if rewrite:
-                binds += 1
-                inserts.extend(rewrite)
-        elif text == "(" and kind == "punct" and not frames:
+        elif _is_word(toks[i], "BIND") and top is not None and top.kind in ("group", "exists"):
+            edits.extend(_bind_rewrite(toks, i, values, len(edits)))
+        elif kind != "punct":
+            pass
+        elif text == "(" and top is None:
             parens += 1
-        elif text == ")" and kind == "punct" and not frames:
+        elif text == ")" and top is None:
             parens -= 1
-        elif text == "{" and kind == "punct":
+        elif text == "{":
             if i == data_brace:
                 frame = _Frame("data", i)
-            elif top is not None and top.kind in ("sub", "data", "template"):
-                frame = _Frame("sub" if top.kind == "sub" else top.kind, i)
-            elif top is None and form == "CONSTRUCT" and not seen_where and not parens:
-                frame = _Frame("template", i)
+            elif top is not None and top.kind not in ("group", "exists"):
+                frame = _Frame(top.kind, i)  # inside a subquery, template or data
+            elif top is not None and _is_word(toks[i - 1], "EXISTS"):
+                frame = _Frame("exists", i)
+            elif top is None and not parens and form == "CONSTRUCT" and template is None \
+                    and not short_construct:
+                frame = template = _Frame("template", i)
             elif i + 1 < len(toks) and _is_word(toks[i + 1], "SELECT"):
                 frame = _Frame("sub", i)
             else:
                 frame = _Frame("group", i)
             if top is None and not parens and frame.kind in ("group", "sub") and outer is None:
                 frame.outer = True
-                if frame.kind == "sub":  # WHERE { SELECT ... }: wrap to add VALUES
-                    frame.kind, frame.subselect = "group", True
                 outer = frame
             frames.append(frame)
-        elif text == "}" and kind == "punct" and frames:
+        elif text == "}":
+            if not frames:
+                raise ValueError("unbalanced braces in the query")
             frame = frames.pop()
-            if frame.kind == "group":
-                names = list(values) if frame.outer else \
-                    [n for n in values if n in frame.mentions]
-                if names:
-                    block = _values_block(names, values)
-                    at = toks[frame.token][3]
-                    if frame.subselect:
-                        inserts.append((at, f" {block} {{"))
-                        inserts.append((start, "} "))
-                    else:
-                        inserts.append((at, f" {block} "))
-        i += 1
+            if frame.kind == "exists" and frames:
+                # [NOT] EXISTS sees the bindings of the group its FILTER is in
+                frames[-1].mentions |= frame.mentions
+            names = (list(values) if frame.outer else
+                     [n for n in values if n in frame.mentions] if frame.kind == "group" else [])
+            if names:
+                block = _values_block(names, values)
+                at = toks[frame.token][3]
+                if frame.kind == "sub":  # WHERE { SELECT ... }: wrap it to add VALUES
+                    edits.append((at, at, f" {block} {{"))
+                    edits.append((start, start, "} "))
+                else:
+                    edits.append((at, at, f" {block} "))
     if frames:
-        raise SyntaxError("unbalanced braces in the query")
+        raise ValueError("unbalanced braces in the query")
     if outer is None:
         if form != "DESCRIBE":
-            raise ValueError(f"no WHERE group found in the {form} query to bind parameters in")
-        # DESCRIBE ?x (no WHERE): the values are the WHERE clause
-        at = _describe_end(toks, form_at, len(sparql))
-        inserts.append((at, f" WHERE {{ {_values_block(list(values), values)} }} "))
-    elif form == "CONSTRUCT" and not any(f == "template" for f in _frame_kinds(toks, form_at)):
-        # CONSTRUCT WHERE { triples }: the template is the pattern, without VALUES
+            raise ValueError(f"no WHERE group in the {form} query to bind parameters in")
+        at = _describe_end(toks, form_at, len(sparql))  # DESCRIBE ?x: VALUES is the WHERE
+        edits.append((at, at, f" WHERE {{ {_values_block(list(values), values)} }} "))
+    elif short_construct:
+        # CONSTRUCT WHERE { triples }: the same triples, without VALUES, as template
         body = sparql[toks[outer.token][3]:_closing(toks, outer.token)[2]]
-        inserts.append((toks[form_at][3], f" {{{body}}} "))
-    for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
-        sparql = sparql[:at] + text + sparql[at:]
+        at = toks[form_at][3]
+        edits.append((at, at, f" {{{body}}}"))
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        sparql = sparql[:start] + text + sparql[end:]
     return sparql
 
 
@@ -933,48 +955,36 @@ def _values_block(names: list[str], values: dict[str, str]) -> str:
 
 def _closing(toks, open_at: int):
     """The token closing the bracket opened at toks[open_at]."""
-    pairs = {"{": "}", "(": ")"}
     opener = toks[open_at][1]
+    closer = {"{": "}", "(": ")"}[opener]
     depth = 0
     for j in range(open_at, len(toks)):
-        if toks[j][0] != "punct":
-            continue
-        if toks[j][1] == opener:
-            depth += 1
-        elif toks[j][1] == pairs[opener]:
-            depth -= 1
+        if toks[j][0] == "punct" and toks[j][1] in (opener, closer):
+            depth += 1 if toks[j][1] == opener else -1
             if depth == 0:
                 return toks[j]
-    raise SyntaxError("unbalanced brackets in the query")
+    raise ValueError("unbalanced brackets in the query")
 
 
-def _frame_kinds(toks, form_at: int):
-    """For CONSTRUCT: "template" when a template precedes WHERE, else "short"."""
-    j = form_at + 1
-    while j < len(toks) and toks[j][1] != "{" and not _is_word(toks[j], "WHERE"):
-        j += 1
-    yield "template" if j < len(toks) and toks[j][1] == "{" else "short"
-
-
-def _bind_rewrite(toks, i: int, values: dict, n: int):
-    """BIND(expr AS ?param) -> BIND(expr AS ?_kgraph_bind_N) FILTER(...): inserts."""
+def _bind_rewrite(toks, i: int, values: dict, n: int) -> list:
+    """BIND(expr AS ?param) -> BIND(expr AS ?_kgraph_bind_N) FILTER(...): edits."""
     if i + 1 >= len(toks) or toks[i + 1][1] != "(":
-        return None
+        return []
     close = _closing(toks, i + 1)
     j = toks.index(close, i + 1)
     if j - 2 <= i + 1 or not _is_word(toks[j - 2], "AS") or toks[j - 1][0] != "var":
-        return None
+        return []
     name = toks[j - 1][1][1:]
     if name not in values:
-        return None
+        return []
     var = f"?{_BIND_VAR_PREFIX}{n}"
     _, _, vstart, vend = toks[j - 1]
-    return [(vstart, var + " "),  # the original ?param text follows, commented out below
-            (vstart, "#"), (vend, "\n"),
-            (close[3], f" FILTER(COALESCE(sameTerm({var}, ?{name}), true)) ")]
+    return [(vstart, vend, var),
+            (close[3], close[3], f" FILTER(COALESCE(sameTerm({var}, ?{name}), true))")]
 
 
 def _describe_end(toks, form_at: int, length: int) -> int:
+    """Where a DESCRIBE's resources (and FROM clauses) end."""
     j = form_at + 1
     while j < len(toks) and (toks[j][0] in ("var", "iri") or toks[j][1] == "*"
                              or (toks[j][0] == "word" and ":" in toks[j][1])
