@@ -256,6 +256,41 @@ def print_result(result, fmt: str) -> None:
         write_rows(result.variables, result.rows, fmt, sys.stdout)
 
 
+# --- show ---------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("name_or_iri")
+@click.option("--why", is_flag=True, help="Say why each mention was linked to the entity.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@store_option
+def show(name_or_iri, why, as_json, store_location):
+    """An entity: its labels, facts and every mention with its sentence and report.
+
+    NAME_OR_IRI is an entity IRI or part of a name; several matches are listed.
+    """
+    from kgraph.show import describe, find, format_text
+
+    store = open_or_exit(store_location)
+    with store:
+        if name_or_iri.startswith(("http://", "https://")):
+            iri = name_or_iri
+        else:
+            found = find(store, name_or_iri)
+            if not found:
+                click.echo(f"No entity is named like {name_or_iri!r}.", err=True)
+                sys.exit(1)
+            if len(found) > 1 and not as_json:
+                click.echo(f"{len(found)} entities match; showing the most mentioned. Others:", err=True)
+                for f in found[1:10]:
+                    click.echo(f"  {f['name']}  ({f['type']}, {f['mentions']} mentions)  {f['iri']}", err=True)
+            iri = found[0]["iri"]
+        entity = describe(store, iri)
+    if as_json:
+        click.echo(json.dumps(entity, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(entity, why=why))
+
+
 # --- stats / export / runs ----------------------------------------------------------------------
 
 @main.command()
@@ -307,9 +342,10 @@ def runs(fmt, store_location):
 RUNS_QUERY = """
 PREFIX kg: <https://w3id.org/kgraph/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?run ?status ?started ?ended ?version ?new ?changed ?unchanged ?removed ?failed
+SELECT ?id ?status ?started ?ended ?version ?new ?changed ?unchanged ?removed ?failed ?run
 WHERE {
   ?run a kg:IngestRun ; prov:startedAtTime ?started .
+  BIND(STRAFTER(STR(?run), "/run/") AS ?id)
   OPTIONAL { ?run kg:kgraphVersion ?version }
   OPTIONAL { ?run prov:endedAtTime ?ended ; kg:countNew ?new ; kg:countChanged ?changed ;
                   kg:countUnchanged ?unchanged ; kg:countRemoved ?removed ;

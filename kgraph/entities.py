@@ -37,6 +37,7 @@ from kgraph.phrases import (
 
 MARKER = re.compile(r"(?:\b(?:г|с|пос|п|ст)\.\s?)$")
 INITIALS = re.compile(r"\b[А-ЯЁA-ZӘҒҚҢӨҰҮҺІ]\.")
+EPONYM = re.compile(r"\b(?:им\.|имени)\s*\S")
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "І": 1}
 LEVELS = {
     "международный": "international", "всемирный": "international", "евразийский": "international",
@@ -79,6 +80,10 @@ def person_attrs(an: Analysis, m: Mention) -> None:
 def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mention]:
     out = []
     for etype, start, end, normal in an.ner:
+        if etype == "PERSON":
+            start = with_surname(an, start, end)
+            if re.search(r"\b[А-ЯЁӘҒҚҢӨҰҮҺІ]$", an.text[start:end]) and an.text[end:end + 1] == ".":
+                end += 1  # "Тусупбековой А.С." keeps the stop of its last initial
         cut = an.text.find("(", start, end)
         if cut > start:  # "Казахстанский библиотечный союз (КБС)": two names, not one
             end = len(an.text[:cut].rstrip())
@@ -97,6 +102,23 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
             attrs["bare"] = generic_org(an, start, end)
         out.append(Mention("", etype, start, end, an.text[start:end], normal, attrs=attrs))
     return out
+
+
+PATRONYMIC = re.compile(r"(?:вна|чна|вич|ич|қызы|кызы|ұлы|улы)$")
+
+
+def with_surname(an: Analysis, start: int, end: int) -> int:
+    """`Тусупбекова Айгуль Серикқызы`, where Natasha took only `Айгуль Серикқызы`: a name
+    and patronymic take the capitalised surname right before them."""
+    toks = an.tokens_in(start, end)
+    i = toks[0].i
+    if len(toks) != 2 or not PATRONYMIC.search(toks[1].text) or i == 0:
+        return start
+    prev = an.tokens[i - 1]
+    if is_name_word(prev) and prev.sent == toks[0].sent and i - 1 > an.sents[prev.sent].first \
+            and not adjectival(prev) and an.text[prev.end:toks[0].start] == " ":
+        return prev.start
+    return start
 
 
 def place_extent(an: Analysis, start: int, end: int, normal: str) -> tuple[int, int, str]:
@@ -743,9 +765,9 @@ def prefer_longest_org(cands: list[Mention]) -> list[Mention]:
     drop = set()
     for b in orgs:
         generic = b.text in lx.GENERIC_ABBREVIATIONS
-        for a in kept:  # Natasha runs an organisation into the next person's initials
+        for a in kept:  # Natasha runs an organisation into the next person's name
             if a.start == b.start and a.attrs.get("source") == "ner" and b.attrs.get("source") != "ner" \
-                    and INITIALS.search(a.text[b.end - a.start:]):
+                    and (INITIALS.search(a.text[b.end - a.start:]) or EPONYM.search(b.text)):
                 kept.remove(a)
                 drop.add(id(a))
                 break

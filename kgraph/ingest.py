@@ -210,62 +210,77 @@ def _mp_context():
 
 
 def _run_pool(jobs: list[Job], workers: int):
+    """Extract in a pool of forked workers; yield results in input order.
+
+    A worker that dies (SIGKILL, the OOM killer, a crash in a native library) breaks
+    the pool: what finished is kept, the report it was running fails, and the rest go
+    to a new pool. When several reports were running at that moment, each of them is
+    run again alone, so that only the culprit fails.
+    """
     ctx = _mp_context()
     n = len(jobs)
     state = ctx.RawArray("b", n)
     results: dict[int, tuple] = {}  # finished, not yet yielded
-    todo = list(range(n))
+    waiting = list(range(n))  # to run in a full pool
+    suspects: list[int] = []  # to run one at a time
     nxt = 0  # the next index to yield
-    strikes = 0  # pools that broke with no job running (a worker killed from outside)
+    strikes = 0  # pools that broke with no report running (workers killed from outside)
     while nxt < n:
+        alone = bool(suspects)
+        batch = suspects if alone else waiting
+        if not batch:
+            break
         executor = ProcessPoolExecutor(
-            max_workers=min(workers, len(todo)) or 1, mp_context=ctx, initializer=_init_worker,
-            initargs=(state, tuple(_INHERITED_FDS), os.getpid()))
+            max_workers=1 if alone else min(workers, len(batch)), mp_context=ctx,
+            initializer=_init_worker, initargs=(state, tuple(_INHERITED_FDS), os.getpid()))
         futures = {}
         broken = False
         try:
-            for i in todo:
+            for i in batch:
                 futures[i] = executor.submit(_pool_task, i, jobs[i])
-            while nxt < n:
-                if nxt not in results:
-                    try:
-                        results[nxt] = futures[nxt].result()
-                    except BrokenProcessPool:
-                        broken = True
-                        break
-                yield results.pop(nxt)
-                nxt += 1
+            for i in batch:
+                results[i] = futures[i].result()
+                while nxt in results:
+                    yield results.pop(nxt)
+                    nxt += 1
+        except BrokenProcessPool:
+            broken = True
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
         if not broken:
-            break
-        # A worker died. Keep what finished; the job(s) it was running fail; the rest
-        # go to a new pool.
-        todo, running = [], 0
-        for i in range(nxt, n):
-            if i in results:
-                continue
-            f = futures.get(i)
-            if f is not None and f.done() and not f.cancelled() and f.exception() is None:
-                results[i] = f.result()
-            elif state[i] == _RUNNING:
-                running += 1
-                results[i] = (jobs[i], None, f"{jobs[i].path}: the worker process died while "
-                              f"extracting it (killed, out of memory, or a crash in a native "
-                              f"library)")
+            if alone:
+                suspects = []
             else:
-                state[i] = _QUEUED
-                todo.append(i)
-        strikes = strikes + 1 if not running else 0
+                waiting = []
+            continue
+        for i in batch:  # keep what finished before the pool broke
+            f = futures.get(i)
+            if (i not in results and f is not None and f.done() and not f.cancelled()
+                    and f.exception() is None):
+                results[i] = f.result()
+        left = [i for i in batch if i not in results]
+        running = [i for i in left if state[i] == _RUNNING]
+        for i in left:
+            state[i] = _QUEUED
+        strikes = 0 if running else strikes + 1
+        if len(running) == 1:  # the culprit
+            i = running.pop()
+            results[i] = (jobs[i], None, f"{jobs[i].path}: the worker process died while "
+                          f"extracting it (killed, out of memory, or a crash in a native "
+                          f"library)")
+        rest = [i for i in left if i not in results and i not in running]
+        if alone:
+            suspects = rest
+        else:
+            waiting, suspects = rest, running
         if strikes >= 3:
-            for i in todo:
+            for i in waiting + suspects:
                 results[i] = (jobs[i], None, f"{jobs[i].path}: not extracted: worker processes "
                               f"keep dying (killed from outside?)")
-            todo = []
-        if not todo:
-            while nxt < n:
-                yield results.pop(nxt)
-                nxt += 1
+            waiting, suspects = [], []
+        while nxt in results:
+            yield results.pop(nxt)
+            nxt += 1
 
 
 # --- BLAS threads --------------------------------------------------------------------

@@ -327,6 +327,8 @@ def _mention(g: _Graph, ex: Extraction, m: Mention) -> None:
     s, e = ex.sentence_of(m)
     g.add(node, KG.sentence, ru(ex.report.text[s:e]))
     g.add(node, KG.sentenceStart, integer(s))
+    if m.attrs.get("why"):
+        g.add(node, KG.resolvedBy, Literal(m.attrs["why"], language="en"))
 
 
 def _entity(g: _Graph, m: Mention, alternative: bool = False) -> None:

@@ -243,6 +243,9 @@ def _digest(raw: bytes, side_raw: bytes | None) -> str:
     return h.hexdigest()
 
 
+NOT_REPORTS = {"README", "LICENSE", "CHANGELOG", "CONTRIBUTING"}
+
+
 def _walk(root: Path) -> list[PurePath]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):  # does not follow folder symlinks
@@ -251,6 +254,8 @@ def _walk(root: Path) -> list[PurePath]:
         for name in filenames:
             if name.startswith((".", "~$")) or PurePath(name).suffix.lower() not in SUPPORTED:
                 continue
+            if PurePath(name).stem.upper() in NOT_REPORTS:
+                continue  # a folder's README describes the reports, it is not one
             found.append(rel_dir / name if str(rel_dir) != "." else PurePath(name))
     return sorted(found, key=lambda rel: rel.parts)
 

@@ -57,6 +57,7 @@ class Registry:
     labels: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (type, key) -> iris
     events: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # iri -> kind, name, year
     org_words: dict[frozenset, set[str]] = field(default_factory=dict)  # name words -> iris
+    bare: dict[str, str] = field(default_factory=dict)  # event iri -> name without title/level
 
     def add(self, ex: Extraction) -> None:
         for m in ex.mentions:
@@ -73,6 +74,7 @@ class Registry:
                     self.org_words.setdefault(org_words(m.normal), set()).add(m.iri)
             if m.type == "EVENT":
                 self.events[m.iri] = event_profile(m, m.attrs.get("year", ""))
+                self.bare[m.iri] = bare_event_name(m.normal)
 
     def add_rows(self, rows) -> None:
         """Rows of (iri, type, label, attrs dict) read from a store."""
@@ -385,10 +387,17 @@ def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
     m.attrs["year"] = year
     kind, base, _ = event_profile(m, year)
     specific = bool(m.attrs.get("title")) or len(base.split()) > 1
+    bare = bare_event_name(m.normal)
     own = None
     for iri, (k, b, y) in registry.events.items():
-        if specific and k == kind and b == base and (y == year or not y or not year):
+        if not specific or k != kind:
+            continue
+        if b == base and (y == year or not y or not year):
             own = (iri, "the same event already known")
+        elif y and y == year and len(bare.split()) > 1 and bare == registry.bare.get(iri):
+            # `III Всеказахстанский съезд библиотекарей «…»` and, a year on,
+            # `Всеказахстанский съезд библиотекарей, проходивший в октябре`
+            own = (iri, "the same kind, name and year as an event already known")
     own = own or (f"{kind} {base} {year}".strip(), "kind, name and year")
     earlier = [d for d in done.values() if d.type == "EVENT" and d.attrs.get("kind") == kind]
     line_end = first_line_end(ex)

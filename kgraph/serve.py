@@ -1029,9 +1029,9 @@ class App:
             return Response(b"", 404, "text/plain")
         raise HTTPError(404, f"no page at {path}")
 
-    def render(self, template: str, status: int = 200, **context) -> Response:
+    def render(self, template: str, code: int = 200, **context) -> Response:
         body = self.env.get_template(template).render(**context).encode("utf-8")
-        return Response(body, status)
+        return Response(body, code)
 
     def error(self, r: Request, e: HTTPError) -> Response:
         if r.path == "/sparql" and not prefers_html(r.accept) or r.path.startswith("/static/") \
