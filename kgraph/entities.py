@@ -29,6 +29,7 @@ from kgraph.phrases import (
     is_modifier,
     is_roman,
     left_edge,
+    match_case,
     noun_target,
     phrase_normal,
     quoted,
@@ -85,6 +86,8 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
             if re.search(r"\b[А-ЯЁӘҒҚҢӨҰҮҺІ]$", an.text[start:end]) and an.text[end:end + 1] == ".":
                 end += 1  # "Тусупбековой А.С." keeps the stop of its last initial
         cut = an.text.find("(", start, end)
+        if etype == "LOCATION" and ")" in an.text[cut:end]:
+            cut = -1  # "Кировоградской (Кропивницкой) области" is one name
         if cut > start:  # "Казахстанский библиотечный союз (КБС)": two names, not one
             end = len(an.text[:cut].rstrip())
             normal = tidy(normal.split("(")[0])
@@ -93,8 +96,8 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
             normal = place_normal(an, start, end)
         attrs = {"source": "ner"}
         if etype == "LOCATION":
-            if is_place_adjective(an, start, end):
-                continue
+            if is_place_adjective(an, start, end) and inside_org_name(an, start):
+                continue  # `Павлодарской ОУНБ`: the adjective belongs to the name
             start, end, normal = place_extent(an, start, end, normal)
         if etype == "ORGANIZATION":
             end = before_person(an, start, end)
@@ -191,12 +194,27 @@ def rule_places(an: Analysis) -> list[Mention]:
             end = tok.end
             marked = start < tok.start or (i > sent.first and an.tokens[i - 1].lemma in lx.SETTLEMENT_WORDS)
             known = i > sent.first and gaz.lookup(tok.text, "LOCATION") is not None
-            if tok.text in ("РК", "РФ") or marked or known:
-                normal = tok.text if (tok.text.isupper() or known) else \
+            geo = None if known or i == sent.first or tok.text.isupper() or in_ner(an, tok) \
+                or an.text[max(0, tok.start - 4):tok.start].strip().endswith(".") else geo_name(tok.text)
+            if tok.text in ("РК", "РФ") or marked or known or geo:
+                normal = tok.text if (tok.text.isupper() or known) else geo or \
                     inflect_word(tok.text, "NOUN", tok.feats, {"nomn", "sing"})
                 out.append(Mention("", "LOCATION", start, end, an.text[start:end], normal,
                                    attrs={"source": "rule"}))
     return out
+
+
+def in_ner(an: Analysis, tok: Token) -> bool:
+    return any(s <= tok.start < e for _, s, e, _ in an.ner)
+
+
+def geo_name(word: str) -> str | None:
+    """The nominative of a place name the dictionary knows (`Москвы`, `Калуга`, `Зимбабве`)."""
+    for p in get_analyzer().pymorphy.parse(word.lower()):
+        if "Geox" in p.tag and p.tag.POS == "NOUN" and p.score > 0.3 and not (
+                {"Name", "Surn", "Patr"} & set(p.tag.grammemes)):
+            return match_case(word, p.normal_form)
+    return None
 
 
 def ner_org(an: Analysis, start: int, end: int, normal: str) -> tuple[str, str]:
@@ -228,6 +246,13 @@ def looks_like_place(an: Analysis, start: int, end: int) -> bool:
         return False
     first = toks[0].text.lower()
     return first.endswith(("ского", "ское", "ский", "ская", "ской", "цкого", "цкий"))
+
+
+def inside_org_name(an: Analysis, start: int) -> bool:
+    """Is the token at `start` followed by an organisation noun it modifies?"""
+    i = an.token_at(start)
+    nxt = an.tokens[i + 1] if i is not None and i + 1 < len(an.tokens) else None
+    return nxt is not None and (org_head(nxt) or is_modifier(nxt))
 
 
 def is_place_adjective(an: Analysis, start: int, end: int) -> bool:
@@ -497,6 +522,7 @@ def phrase_mention(an: Analysis, ph: Phrase, etype: str, attrs: dict) -> Mention
     # GUIDE §3: a common noun's capital that only starts a sentence is lowered
     lower = etype == "PROFESSION" or (
         etype == "EVENT" and sent_start and first.lemma not in lx.CAPITALISED_LEVELS
+        and first.sent > 0  # a title line keeps its capitals
         and an.text[:first.start].rstrip()[-1:] in (".", "!", "?", "\n", ""))
     normal = phrase_normal(an, ph.first, ph.head, ph.last, lower_first=lower)
     return Mention("", etype, start, end, an.text[start:end], normal, attrs=attrs)
@@ -699,11 +725,19 @@ def quoted_spans(an: Analysis) -> list[tuple[int, int]]:
         while i < sent.last:
             end = quoted(an, i, sent.last)
             if end:
-                out.append((an.tokens[i].end, an.tokens[end - 1].start))
+                if not speech(an, i, end):
+                    out.append((an.tokens[i].end, an.tokens[end - 1].start))
                 i = end
             else:
                 i += 1
     return out
+
+
+def speech(an: Analysis, i: int, end: int) -> bool:
+    """Quoted speech, not a title: after a colon, long, or a clause with a finite verb."""
+    inner = an.tokens[i + 1:end - 1]
+    finite = any(t.pos in ("VERB", "AUX") and t.feats.get("VerbForm") == "Fin" for t in inner)
+    return (i > 0 and an.tokens[i - 1].text == ":") or len(inner) > 15 or (finite and len(inner) > 5)
 
 
 PRIORITY = {"EVENT": 5, "PROFESSION": 4, "ORGANIZATION": 3, "LOCATION": 2, "PERSON": 2, "DATE": 1}

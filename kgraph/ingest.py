@@ -347,9 +347,11 @@ def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
     """
     started = time.time()
     one_blas_thread()  # before numpy loads, if it has not yet
-    summary = Summary(run=vocab.run_iri(_run_id()), started=_now())
+    now = datetime.now(timezone.utc)
+    summary = Summary(run=vocab.run_iri(_run_id(now)), started=_now(now))
     store.add_run(run_start_quads(summary))  # a run that never ends shows as such
-    store.load_ontology(ontology_path())
+    if not ontology_is_current(store, ontology_path()):
+        store.load_ontology(ontology_path())
     index = store.report_index()
     jobs, present = plan(paths, index, summary)
     batch = None
@@ -471,6 +473,26 @@ def _run_quads(s: Summary, triples) -> list[ox.Quad]:
     return [ox.Quad(run, p, o, g) for p, o in triples]
 
 
+def ontology_is_current(store, path) -> bool:
+    """Whether the store's ontology graph already holds the file's triples.
+
+    Reloading an unchanged ontology is not a no-op: its blank nodes (OWL lists and
+    restrictions) get new ids on each parse, so a re-run would change the export.
+    Both sides are compared after canonicalising their blank nodes (~1,000 triples).
+    """
+    from kgraph.store import ONTOLOGY_GRAPH
+
+    def canonical(triples) -> ox.Dataset:
+        d = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        d.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # one process: comparable
+        return d
+
+    wanted = canonical(ox.parse(path=str(path)))
+    have = canonical(store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"))
+    return wanted == have
+
+
 def ontology_path() -> Path:
     here = Path(__file__).resolve().parent
     for candidate in (here / "_data" / "ontologies" / "kgraph.ttl",
@@ -480,9 +502,13 @@ def ontology_path() -> Path:
     raise FileNotFoundError("ontologies/kgraph.ttl is missing from the installation")
 
 
-def _run_id() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+def _run_id(now: datetime) -> str:
+    """20261126T125319Z-1f3a9c: the start to the second, then the millisecond (3 hex
+    digits) and 3 random ones, so that ids sort by start (`kgraph runs`) even for
+    runs started within the same second."""
+    return (now.strftime("%Y%m%dT%H%M%SZ") + "-" + f"{now.microsecond // 1000:03x}"
+            + uuid.uuid4().hex[:3])
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+def _now(now: datetime | None = None) -> str:
+    return (now or datetime.now(timezone.utc)).isoformat(timespec="seconds").replace("+00:00", "Z")

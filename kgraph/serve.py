@@ -407,13 +407,25 @@ class QueryPool:
     def one(self, sparql: str, params: dict | None, cap: int) -> Outcome:
         return self.run([(sparql, params)], cap)[0]
 
-    def close(self) -> None:
+    def close(self, grace: float = 2.0) -> None:
+        """Stop the workers: idle ones exit at once, busy ones are killed after
+        `grace` seconds."""
         with self._lock:
             self._closed = True
             workers = list(self._all)
             self._all.clear()
         for w in workers:
-            w.stop()
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + grace
+        for w in workers:
+            w.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(timeout=5)
+            w.conn.close()
 
 
 # --- SPARQL results serializers ------------------------------------------------------------
@@ -727,22 +739,28 @@ def _esc(s: str) -> str:
 
 def highlight(text: str, spans: list[Span]) -> str:
     """HTML of `text` with each span wrapped in <mark>; nested spans nest. All text
-    is escaped. A span that crosses its parent's end is cut at it; spans out of
-    the text's range are dropped. Links (<a>) never nest: a piece of text links
-    to the innermost span that covers it."""
+    is escaped. A span that crosses its parent's end is split there and goes on
+    after it; spans out of the text's range are dropped. Links (<a>) never nest:
+    a piece of text links to the innermost span that covers it."""
+    import heapq
+
     n = len(text)
-    valid = sorted((s for s in spans if 0 <= s.start < s.end <= n),
-                   key=lambda s: (s.start, -s.end))
+    todo = [((s.start, -s.end, i), Span(s.start, s.end, s.cls, s.href, s.title, s.id))
+            for i, s in enumerate(spans) if 0 <= s.start < s.end <= n]
+    heapq.heapify(todo)
+    seq = len(todo)
     root = Span(0, n)
     stack = [root]
-    for s in valid:
-        s = Span(s.start, s.end, s.cls, s.href, s.title, s.id)
+    while todo:
+        _, s = heapq.heappop(todo)
         while stack[-1] is not root and s.start >= stack[-1].end:
             stack.pop()
         parent = stack[-1]
-        s.end = min(s.end, parent.end)
-        if s.start >= s.end:
-            continue
+        if s.end > parent.end:  # crossing: the rest continues after the parent
+            rest = Span(parent.end, s.end, s.cls, s.href, s.title)
+            heapq.heappush(todo, ((rest.start, -rest.end, seq), rest))
+            seq += 1
+            s.end = parent.end
         parent.children.append(s)
         stack.append(s)
     out: list[str] = []
@@ -1395,6 +1413,10 @@ class App:
 # --- running the server --------------------------------------------------------------------------------
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @dataclass
 class Server:
     """A running server (see `start`): `url`, `port`, `stop()`."""
@@ -1412,6 +1434,10 @@ class Server:
         return f"http://{host}:{self.port}"
 
     def serve_forever(self) -> None:
+        """Serve until closed, Ctrl-C (KeyboardInterrupt) or, in the main thread,
+        SIGTERM; the query workers are stopped on the way out."""
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _interrupt)
         try:
             self.waitress_server.run()
         finally:

@@ -678,7 +678,10 @@ class RemoteStore(BaseStore):
         self._read(response, self.update_url)
 
     def _select(self, sparql: str):
-        return self._results(with_prefixes(sparql))
+        try:
+            return self._results(with_prefixes(sparql))
+        except SyntaxError as e:  # kgraph's own query: the server cannot run it
+            raise StoreError(f"{self.location} cannot run kgraph's query: {e}") from None
 
     def _quad_count(self) -> int:
         row = next(iter(self._select(
@@ -690,7 +693,12 @@ class RemoteStore(BaseStore):
         graph), `params` bound with VALUES (`bind_values`), vocab.PREFIXES
         predeclared. SELECT/ASK give pyoxigraph QuerySolutions/QueryBoolean;
         CONSTRUCT/DESCRIBE a list of Triples."""
-        bound = bind_values(sparql, params or {})
+        try:
+            bound = bind_values(sparql, params or {})
+        except ValueError as e:
+            from kgraph.query import QueryError  # (kgraph.query imports this module)
+
+            raise QueryError(f"cannot bind the parameters: {e}") from None
         text = with_prefixes(bound)
         try:
             if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
@@ -824,31 +832,43 @@ def sparql_term(term, name: str = "value") -> str:
                      f"remote store (IRIs and literals can)")
 
 
-class _Frame:
-    """A brace-delimited block while scanning: a group graph pattern, a VALUES
-    data block, a CONSTRUCT template, or (anything inside) a subquery."""
+class _Scope:
+    """A SELECT level (the query, or a subquery) and the parameters bound in it."""
 
-    def __init__(self, kind: str, token: int):
-        self.kind = kind  # group | exists | data | template | sub
+    def __init__(self, active: set[str]):
+        self.active = active  # parameter names bound in this scope
+        self.where: _Frame | None = None  # its WHERE group, once found
+        self.parens = 0  # "(" open at its own level (SELECT clause, GROUP BY...)
+
+
+class _Frame:
+    """A brace-delimited block while scanning: a group graph pattern, the pattern
+    of a [NOT] EXISTS, a subquery ({ SELECT ... }), a VALUES data block or a
+    CONSTRUCT template."""
+
+    def __init__(self, kind: str, token: int, scope: _Scope | None = None):
+        self.kind = kind  # group | exists | sub | data | template
         self.token = token  # index of its "{"
-        self.outer = False  # the query's WHERE group
+        self.scope = scope  # group/exists: the scope it is in; sub: its own
         self.mentions: set[str] = set()  # variables used at its own level
+        self.top_where = False  # a sub that is the query's WHERE group itself
 
 
 def bind_values(sparql: str, params: dict) -> str:
     """Bind `params` (variable name -> NamedNode/Literal) in a query's text.
 
     The result behaves like Oxigraph's substitutions (pre-binding) in the
-    embedded store: a `VALUES (?a ?b) { (term term) }` block opens the query's
-    WHERE group (so the projection, FILTERs, EXISTS, OPTIONALs... see the
-    values) and every nested group that uses one of the variables itself (a
-    FILTER in a UNION branch or an OPTIONAL sees it too; a [NOT] EXISTS pattern
-    sees the bindings of the group whose FILTER holds it). Subqueries
-    (`{ SELECT ... }`) are left alone, as substitutions do not reach into them;
-    a subquery projecting ?a is joined with the value. `BIND(expr AS ?a)` on a
-    parameter becomes `BIND(expr AS ?_kgraph_bind_N)` plus a FILTER keeping the
-    rows where both agree or expr failed (what pre-binding does). A parameter
-    assigned in the SELECT clause (`(expr AS ?a)`) cannot be bound: ValueError.
+    embedded store. A `VALUES (?a ?b) { (term term) }` block opens the query's
+    WHERE group, so the projection, FILTERs, OPTIONALs and EXISTS see the
+    values. Every nested group that uses one of the variables itself gets one
+    too (a FILTER in a UNION branch sees the value), while a [NOT] EXISTS pattern
+    sees the bindings of the group whose FILTER holds it. A subquery
+    (`{ SELECT ... }`) gets the values of the parameters it projects, like its
+    nested groups; the others do not reach into it, as with substitutions (it is
+    joined with them). `BIND(expr AS ?a)` on a bound parameter becomes
+    `BIND(expr AS ?_kgraph_bind_N)` plus a FILTER keeping the rows where both
+    agree or expr failed, which is what pre-binding does. A parameter assigned in
+    the query's SELECT clause (`(expr AS ?a)`) cannot be bound: ValueError.
     """
     if not params:
         return sparql
@@ -863,21 +883,22 @@ def bind_values(sparql: str, params: dict) -> str:
         raise ValueError("parameters can only be bound in a query (SELECT, ASK, "
                          "CONSTRUCT or DESCRIBE)")
     form = toks[form_at][1].upper()
+    query = _Scope(set(values))
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in sparql
     frames: list[_Frame] = []
-    parens = 0  # "(" open outside any brace (projection, GROUP BY, ORDER BY...)
-    outer: _Frame | None = None
     template: _Frame | None = None
     short_construct = False  # CONSTRUCT WHERE { ... }
     data_brace = None  # index of the "{" of a VALUES data block
     for i in range(form_at, len(toks)):
         kind, text, start, end = toks[i]
         top = frames[-1] if frames else None
+        # the scope whose own level this token is at, if any (not inside a group)
+        level = query if top is None else top.scope if top.kind == "sub" else None
         if kind == "var":
             if top is not None and top.kind in ("group", "exists"):
                 top.mentions.add(text[1:])
-            elif top is None and outer is None and parens and text[1:] in values \
-                    and _is_word(toks[i - 1], "AS"):
+            elif level is query and query.where is None and query.parens \
+                    and text[1:] in values and _is_word(toks[i - 1], "AS"):
                 raise ValueError(f"parameter ?{text[1:]} is assigned in the SELECT clause "
                                  f"(... AS ?{text[1:]}), so it cannot be bound")
         elif _is_word(toks[i], "WHERE") and top is None and form == "CONSTRUCT" \
@@ -889,63 +910,91 @@ def bind_values(sparql: str, params: dict) -> str:
                 j += 1
             data_brace = j
         elif _is_word(toks[i], "BIND") and top is not None and top.kind in ("group", "exists"):
-            edits.extend(_bind_rewrite(toks, i, values, len(edits)))
+            edits.extend(_bind_rewrite(toks, i, top.scope.active, values, len(edits)))
         elif kind != "punct":
             pass
-        elif text == "(" and top is None:
-            parens += 1
-        elif text == ")" and top is None:
-            parens -= 1
+        elif text in "()" and level is not None:
+            level.parens += 1 if text == "(" else -1
         elif text == "{":
+            scope = query if top is None else top.scope
             if i == data_brace:
                 frame = _Frame("data", i)
-            elif top is not None and top.kind not in ("group", "exists"):
-                frame = _Frame(top.kind, i)  # inside a subquery, template or data
-            elif top is not None and _is_word(toks[i - 1], "EXISTS"):
-                frame = _Frame("exists", i)
-            elif top is None and not parens and form == "CONSTRUCT" and template is None \
-                    and not short_construct:
+            elif top is not None and top.kind in ("data", "template"):
+                frame = _Frame(top.kind, i)
+            elif top is None and not query.parens and form == "CONSTRUCT" \
+                    and template is None and not short_construct:
                 frame = template = _Frame("template", i)
             elif i + 1 < len(toks) and _is_word(toks[i + 1], "SELECT"):
-                frame = _Frame("sub", i)
+                projected, assigned = _projection(toks, i + 1)
+                frame = _Frame("sub", i, _Scope(scope.active & (projected - assigned)))
+                if top is None and query.where is None and not query.parens:
+                    frame.top_where = True  # WHERE { SELECT ... }
+                    query.where = frame
             else:
-                frame = _Frame("group", i)
-            if top is None and not parens and frame.kind in ("group", "sub") and outer is None:
-                frame.outer = True
-                outer = frame
+                exists = top is not None and _is_word(toks[i - 1], "EXISTS")
+                frame = _Frame("exists" if exists else "group", i, scope)
+                if level is not None and level.where is None and not level.parens:
+                    level.where = frame
             frames.append(frame)
         elif text == "}":
             if not frames:
                 raise ValueError("unbalanced braces in the query")
             frame = frames.pop()
-            if frame.kind == "exists" and frames:
+            names: list[str] = []
+            if frame.kind == "exists":
                 # [NOT] EXISTS sees the bindings of the group its FILTER is in
-                frames[-1].mentions |= frame.mentions
-            names = (list(values) if frame.outer else
-                     [n for n in values if n in frame.mentions] if frame.kind == "group" else [])
+                if frames and frames[-1].kind in ("group", "exists"):
+                    frames[-1].mentions |= frame.mentions
+            elif frame.kind == "group":
+                active = frame.scope.active
+                names = [n for n in values if n in active
+                         and (frame is frame.scope.where or n in frame.mentions)]
+            elif frame.top_where:
+                names = list(values)
             if names:
                 block = _values_block(names, values)
                 at = toks[frame.token][3]
-                if frame.kind == "sub":  # WHERE { SELECT ... }: wrap it to add VALUES
+                if frame.kind == "sub":  # WHERE { SELECT ... }: wrapped to take VALUES
                     edits.append((at, at, f" {block} {{"))
                     edits.append((start, start, "} "))
                 else:
                     edits.append((at, at, f" {block} "))
     if frames:
         raise ValueError("unbalanced braces in the query")
-    if outer is None:
+    if query.where is None:
         if form != "DESCRIBE":
             raise ValueError(f"no WHERE group in the {form} query to bind parameters in")
         at = _describe_end(toks, form_at, len(sparql))  # DESCRIBE ?x: VALUES is the WHERE
         edits.append((at, at, f" WHERE {{ {_values_block(list(values), values)} }} "))
     elif short_construct:
         # CONSTRUCT WHERE { triples }: the same triples, without VALUES, as template
-        body = sparql[toks[outer.token][3]:_closing(toks, outer.token)[2]]
+        body = sparql[toks[query.where.token][3]:_closing(toks, query.where.token)[2]]
         at = toks[form_at][3]
         edits.append((at, at, f" {{{body}}}"))
     for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         sparql = sparql[:start] + text + sparql[end:]
     return sparql
+
+
+def _projection(toks, select_at: int) -> tuple[set[str], set[str]]:
+    """A subquery's projected variables and those it assigns ((expr AS ?v)).
+    SELECT * projects nothing here: its parameters are only joined."""
+    projected, assigned = set(), set()
+    depth = 0
+    for j in range(select_at + 1, len(toks)):
+        kind, text = toks[j][0], toks[j][1]
+        if kind == "punct" and text == "(":
+            depth += 1
+        elif kind == "punct" and text == ")":
+            depth -= 1
+        elif kind == "punct" and text == "{" and depth == 0:
+            break
+        elif kind == "var" and depth == 0:
+            projected.add(text[1:])
+        elif kind == "var" and _is_word(toks[j - 1], "AS"):
+            projected.add(text[1:])
+            assigned.add(text[1:])
+    return projected, assigned
 
 
 def _values_block(names: list[str], values: dict[str, str]) -> str:
@@ -966,7 +1015,7 @@ def _closing(toks, open_at: int):
     raise ValueError("unbalanced brackets in the query")
 
 
-def _bind_rewrite(toks, i: int, values: dict, n: int) -> list:
+def _bind_rewrite(toks, i: int, active: set[str], values: dict, n: int) -> list:
     """BIND(expr AS ?param) -> BIND(expr AS ?_kgraph_bind_N) FILTER(...): edits."""
     if i + 1 >= len(toks) or toks[i + 1][1] != "(":
         return []
@@ -975,7 +1024,7 @@ def _bind_rewrite(toks, i: int, values: dict, n: int) -> list:
     if j - 2 <= i + 1 or not _is_word(toks[j - 2], "AS") or toks[j - 1][0] != "var":
         return []
     name = toks[j - 1][1][1:]
-    if name not in values:
+    if name not in values or name not in active:
         return []
     var = f"?{_BIND_VAR_PREFIX}{n}"
     _, _, vstart, vend = toks[j - 1]

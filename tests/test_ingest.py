@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -250,18 +251,17 @@ def test_sigkill_mid_run_leaves_each_report_wholly_old_or_new(tmp_path):
     v1 or of v2, a second `kgraph ingest` must fail at once naming the holder, and the
     next run must finish the work."""
     n = 12
-    v1, v2, folder = tmp_path / "v1", tmp_path / "v2", tmp_path / "reports"
-    make_folder(v1, n, 1)
-    make_folder(v2, n, 2)
-    clean1, clean2 = snapshot_of(v1, tmp_path / "clean1"), snapshot_of(v2, tmp_path / "clean2")
-    sha1 = {g: graph_sha(t) for g, t in clean1.items()}
-    sha2 = {g: graph_sha(t) for g, t in clean2.items()}
-    assert all(sha1[g] != sha2[g] for g in sha1)
-
-    store = tmp_path / "store"
+    folder, store, ref = tmp_path / "reports", tmp_path / "store", tmp_path / "ref"
     make_folder(folder, n, 1)
     assert run_ingest([folder], store).new == n
+    clean1 = snapshot(store)
+    shutil.copytree(store, ref)
     make_folder(folder, n, 2)  # the new versions land
+    # v2 ingested without interruption over v1 (identities resolve against what the
+    # store knows, so "clean" means: from the same starting store)
+    clean2 = snapshot_of(folder, ref)
+    sha2 = {g: graph_sha(t) for g, t in clean2.items()}
+    assert all(graph_sha(clean1[g]) != sha2[g] for g in clean1)
 
     args = [sys.executable, "-m", "kgraph", "ingest", str(folder), "--store", str(store),
             "--workers", "1"]
@@ -299,9 +299,15 @@ def test_sigkill_mid_run_leaves_each_report_wholly_old_or_new(tmp_path):
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert (summary["changed"], summary["unchanged"]) == (len(old), len(new))
-    assert snapshot(store) == clean2
-    with open_store(str(store)) as st, open_store(str(tmp_path / "clean2")) as ref:
-        assert labels(st) == labels(ref)
+    # the same facts as an uninterrupted run; only the explanations of identities
+    # (kg:resolvedBy) may differ, since the last run knew some v2 reports already
+    assert without_explanations(snapshot(store)) == without_explanations(clean2)
+    with open_store(str(store)) as st, open_store(str(ref)) as reference:
+        assert labels(st) == labels(reference)
+
+
+def without_explanations(graphs):
+    return {g: {t for t in ts if f"<{vocab.KG}resolvedBy>" not in t} for g, ts in graphs.items()}
 
 
 def snapshot_of(folder: Path, location: Path) -> dict[str, frozenset[str]]:
@@ -381,7 +387,9 @@ def test_two_workers_load_models_once_each_and_survive_a_dying_worker(tmp_path):
         assert first["parent_loaded_after_fresh"] is False
         loads = log.read_text().split()
         assert len(loads) == 2 and str(first["parent"]) not in loads  # once per worker
-        assert fresh["peak_rss_mb"]["workers"] > fresh["peak_rss_mb"]["main"]
+        # workers hold the models (main's own figure is not checked: Linux keeps the
+        # peak of the process that forked and exec'd it, here pytest's)
+        assert fresh["peak_rss_mb"]["workers"] > 100, fresh
         two_workers = snapshot(store)
 
         # same results as one worker in this process

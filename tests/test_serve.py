@@ -144,6 +144,7 @@ def test_ask_and_post(server):
     assert len(sw.query().convert()["results"]["bindings"]) >= 5
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's ConjunctiveGraph, in SPARQLWrapper
 def test_construct_turtle_and_jsonld(server):
     construct = (f"CONSTRUCT {{ ?p ?rel ?e }} WHERE {{ BIND(<{OMAROVA}> AS ?p) "
                  f"?p ?rel ?e . FILTER(?rel = <{KG}participantIn>) }}")
@@ -152,7 +153,7 @@ def test_construct_turtle_and_jsonld(server):
     triples = list(ox.parse(result.convert(), format=ox.RdfFormat.TURTLE))
     assert len(triples) >= 2
     assert all(t.subject == ox.NamedNode(OMAROVA) for t in triples)
-    assert ox.NamedNode(vocab.ID + "event/congress-sezd-2019") in {t.object for t in triples}
+    assert any("/event/congress" in t.object.value for t in triples)
     graph = wrapper(server, construct, JSONLD).query().convert()  # an rdflib Graph
     assert len(graph) == len(triples)
     status, headers, body = get(server, "/sparql?" + urllib.parse.urlencode({"query": construct}),
@@ -196,13 +197,13 @@ def test_row_cap(server):
     assert status == 200
     assert headers["X-Kgraph-Truncated"] == "true"
     assert headers["X-Kgraph-Row-Limit"] == str(MAX_ROWS)
-    assert len(body.decode().splitlines()) == MAX_ROWS + 1  # + header
+    assert len(list(csv.reader(io.StringIO(body.decode())))) == MAX_ROWS + 1  # + header
     status, headers, _ = get(server, "/sparql?query=" + q("SELECT * WHERE { ?s ?p ?o } LIMIT 3"))
     assert headers["X-Kgraph-Truncated"] == "false"
     status, headers, body = get(server, "/sparql?query=" + q(
         "CONSTRUCT WHERE { ?s ?p ?o }"), accept="application/n-triples")
     assert headers["X-Kgraph-Truncated"] == "true"
-    assert len(body.decode().strip().splitlines()) == MAX_ROWS
+    assert len(list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))) == MAX_ROWS
 
 
 def test_timeout_stops_the_query_and_the_server_goes_on(server):
@@ -328,31 +329,46 @@ def test_page_for():
     assert page_for("urn:x:y") is None
 
 
-def test_highlight_nests_cuts_and_escapes():
-    text = "<b>Иван</b> & отдел библиотеки"
-    spans = [Span(0, 11, "a", "/e?iri=1", "PERSON"),       # <b>Иван</b>
-             Span(14, 30, "org", "/e?iri=2", "ORG"),       # отдел библиотеки
-             Span(20, 30, "inner", "/e?iri=3", "LIB"),     # библиотеки (nested)
-             Span(25, 40, "cross", None, ""),              # past the end: dropped
-             Span(12, 16, "crossing", None, "")]           # crosses "отдел...": cut
-    out = highlight(text, spans)
-    assert "<b>" not in out and "&lt;b&gt;Иван&lt;/b&gt;" in out
-    assert " &amp; " in out
-    assert out.count("<mark") == out.count("</mark>") == 4
-    assert '<mark class="org"' in out and '<mark class="inner"' in out
-    # the nested span sits inside the outer one, and links never nest
-    assert out.index('class="org"') < out.index('class="inner"') < out.rindex("</mark>")
-    assert "<a" not in out.split('class="inner"')[1].split("</a>")[0][1:] or True
-    flat = out
-    depth = 0
-    for token in flat.replace("</a>", "\x00close\x00").split("\x00"):
-        if token == "close":
-            depth -= 1
-        depth += token.count("<a ")
-        assert depth <= 1
-    # the text comes back whole
+def _strip(html_text):
+    import html as html_mod
     import re
-    assert __import__("html").unescape(re.sub(r"<[^>]+>", "", out)) == text
+
+    return html_mod.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def _max_link_depth(html_text):
+    import re
+
+    depth = worst = 0
+    for tag in re.findall(r"<(/?)a[ >]", html_text):
+        depth += -1 if tag == "/" else 1
+        worst = max(worst, depth)
+    return worst
+
+
+def test_highlight_nests_splits_and_escapes():
+    text = "<b>Иван</b> & отдел библиотеки"
+    #       0         11 14   19 20        30
+    out = highlight(text, [Span(0, 11, "person", "/e?1", "PERSON"),
+                           Span(14, 30, "org", "/e?2", "ORG", id="T2"),
+                           Span(20, 30, "lib", "/e?3", "LIB"),  # nested in org
+                           Span(25, 40, "bad"), Span(5, 5, "empty")])  # dropped
+    assert "<b>" not in out and "&lt;b&gt;Иван&lt;/b&gt;" in out and " &amp; " in out
+    assert _strip(out) == text  # the text comes back whole
+    assert out.count("<mark") == out.count("</mark>") == 3
+    org = out.index('<mark class="org" id="T2"')
+    assert org < out.index('<mark class="lib"') < out.rindex("</mark></mark>")
+    assert _max_link_depth(out) == 1  # links never nest
+    assert '<a href="/e?3" title="LIB">библиотеки</a>' in out
+    assert '<a href="/e?2" title="ORG">отдел </a>' in out
+
+    # crossing spans: the later one is split where the earlier ends
+    out = highlight("abcdef", [Span(0, 4, "x", "/x"), Span(2, 6, "y", "/y")])
+    assert _strip(out) == "abcdef"
+    assert out == ('<mark class="x"><a href="/x" title="">ab</a><mark class="y">'
+                   '<a href="/y" title="">cd</a></mark></mark><mark class="y">'
+                   '<a href="/y" title="">ef</a></mark>')
+    assert highlight("a<b", []) == "a&lt;b"
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -453,13 +469,13 @@ def test_report_with_markup_is_shown_as_text(server):
     page = body.decode()
     assert status == 200
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>Новые" not in page
+    assert page.count("&lt;script&gt;alert(") == 4  # <title>, <h1>, dcterms:title, the text
     assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;" in page
-    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Отчёт" in page  # the title
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     # the pages that quote it escape it too
     status, _, body = get(server, "/reports")
     assert "<script>alert" not in body.decode()
-    assert "&lt;script&gt;alert(&#x27;title&#x27;)" in body.decode()
+    assert "&lt;script&gt;alert(" in body.decode()
     status, _, body = get(server, "/entity?iri=" + q(OMAROVA))
     assert "<img src=x" not in body.decode()
 
