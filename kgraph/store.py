@@ -644,7 +644,7 @@ class RemoteStore(BaseStore):
         """A SELECT/ASK's pyoxigraph QuerySolutions or QueryBoolean."""
         response, ctype = self._post_query(sparql, _JSON_RESULTS)
         data = self._read(response, self.query_url)
-        if ctype != _JSON_RESULTS:
+        if ctype not in (_JSON_RESULTS, "application/json"):
             raise StoreError(f"{self.query_url} answered {ctype or 'no content type'}, not "
                              f"SPARQL JSON results: is it a SPARQL query endpoint?")
         try:
@@ -722,7 +722,7 @@ class RemoteStore(BaseStore):
         response, ctype = self._post_query(
             "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", _JSON_RESULTS)
         with response:
-            if ctype != _JSON_RESULTS:
+            if ctype not in (_JSON_RESULTS, "application/json"):
                 raise StoreError(f"{self.query_url} answered {ctype}, not SPARQL JSON results")
             try:
                 rows = ox.parse_query_results(response, ox.QueryResultsFormat.JSON)

@@ -28,7 +28,7 @@ locatedIn postIn inReport denotes evidence role""".split()
 DATATYPE_PROPERTIES = """start end surface normal mentionType sentence sentenceStart isoValue
 ordinal level title relationType sha256 sourcePath text canonicalLabel gender familyName
 givenName patronymic initials kgraphVersion countNew countChanged countUnchanged
-countRemoved countFailed""".split()
+countRemoved countFailed resolvedBy""".split()
 ROLES = """participant speaker delegate organiser exhibitor moderator jury guest
 head-of-delegation""".split()
 

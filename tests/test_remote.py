@@ -116,7 +116,8 @@ def report_quads(rid, sha, people):
 
 
 def graph_rows(store, graph):
-    return sorted(rows_of(store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")))
+    sparql = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return sorted(rows_of(store.query(sparql)))
 
 
 # --- fixtures -----------------------------------------------------------------------
