@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -25,9 +26,21 @@ def output_options(func):
 
 
 def store_option(func):
+    """--store for a command; a store error while it runs is a clear message and exit 2."""
+    @functools.wraps(func)
+    def guarded(*args, **kwargs):
+        from kgraph.store import StoreError
+
+        try:
+            return func(*args, **kwargs)
+        except StoreError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(2)
+
     return click.option(
-        "--store", "store_location", envvar="KGRAPH_STORE", default=None, metavar="PATH",
-        help="Store directory (default ./data/store; or $KGRAPH_STORE).")(func)
+        "--store", "store_location", envvar="KGRAPH_STORE", default=None, metavar="PATH|URL",
+        help="Store directory (default ./data/store), or a SPARQL server's URL "
+             "(see docs/remote-stores.md); or $KGRAPH_STORE.")(guarded)
 
 
 def param_option(func):
@@ -205,13 +218,23 @@ def ask(name, list_only, params, fmt, store_location):
     # parameters are echoed as columns only because Oxigraph binds projected variables
     result.variables = [v for v in result.variables if q.param(v) is None]
     if fmt == "table":
-        result.variables = readable_columns(result.variables)
+        readable(result)
     print_result(result, fmt)
 
 
-def readable_columns(variables: list[str]) -> list[str]:
-    """For people at a terminal: `person_name` instead of the `person` IRI."""
-    return [v for v in variables if f"{v}_name" not in variables]
+def readable(result) -> None:
+    """For people at a terminal: `person_name` instead of the `person` IRI, and a
+    report's path instead of its IRI."""
+    from pyoxigraph import Literal, NamedNode
+
+    from kgraph.vocab import ID
+
+    result.variables = [v for v in result.variables if f"{v}_name" not in result.variables]
+    prefix = ID + "report/"
+    for row in result.rows:
+        for var, value in row.items():
+            if isinstance(value, NamedNode) and value.value.startswith(prefix):
+                row[var] = Literal(value.value[len(prefix):])
 
 
 @main.command()

@@ -31,6 +31,7 @@ from kgraph.names import PersonName, compatible
 from kgraph.vocab import entity_iri
 
 QUOTES = re.compile(r"[«»\"“”„']")
+SPLIT = "split by the curation file"
 SPACES = re.compile(r"\s+")
 LEVEL_WORDS = re.compile(
     r"\b(международн|республиканск|всеказахстанск|всероссийск|областн|краев|региональн|"
@@ -191,7 +192,7 @@ def resolve_document(ex: Extraction, registry: Registry | None = None,
             continue
         split = curation.split.get((m.type, name_key(m.normal)))
         if split:
-            key, why = split, "split by the curation file"
+            key, why = split, SPLIT
         elif m.type == "PERSON":
             key, why = person_key(m, [d for d in done.values() if d.type == "PERSON"], registry)
         elif m.type == "ORGANIZATION":
@@ -242,6 +243,8 @@ def person_key(m: Mention, earlier: list[Mention], registry: Registry) -> tuple[
     name = person_name(m)
     # a partial name joins the compatible person named earlier in the report
     for p in reversed(earlier):
+        if p.attrs.get("why") == SPLIT:
+            continue  # kept apart by hand: nobody joins it
         if joins(person_name(p), name):
             return p.attrs["key"], f"the same person as {p.normal} earlier in the report"
     if name.surname:

@@ -1,0 +1,95 @@
+"""Identity across mentions, reports and runs (docs/identity.md), on reports written here."""
+
+import json
+
+import pytest
+
+from kgraph.extract import Batch
+from kgraph.ingest import ingest
+from kgraph.model import Report
+from kgraph.resolve import Curation, registry_from_store
+from kgraph.store import open_store
+
+
+def report(text, rid="r.txt", date="2019-05-01"):
+    return Report(path=rid, id=rid, text=text, date=date)
+
+
+def iris(ex, etype, needle):
+    return {m.iri for m in ex.mentions if m.type == etype and needle in m.text}
+
+
+def test_one_person_in_two_forms_across_reports():
+    batch = Batch()
+    a = batch(report("Руководитель библиотеки Ш.Шахметова приняла участие в областном семинаре.", "a.txt"))
+    b = batch(report("С докладом выступила Шахметова Шамшигуль Кабдешевна.", "b.txt"))
+    assert iris(a, "PERSON", "Шахметова") == iris(b, "PERSON", "Шахметова")
+
+
+def test_different_initials_are_different_people():
+    batch = Batch()
+    a = batch(report("На семинаре выступила заведующая отделом обслуживания Ким С.П.", "a.txt"))
+    b = batch(report("На семинаре выступил директор библиотеки Ким Ж.С.", "b.txt"))
+    assert iris(a, "PERSON", "Ким") != iris(b, "PERSON", "Ким")
+
+
+def test_surname_alone_joins_the_person_named_earlier():
+    ex = Batch()(report("Директор ЦБС Е.М. Касенов открыл семинар. По словам Касенова, "
+                        "библиотеки района готовы к модернизации."))
+    assert len(iris(ex, "PERSON", "Касенов")) == 1
+
+
+def test_old_and_new_names_of_a_city_are_one_place_linked_to_wikidata():
+    batch = Batch()
+    a = batch(report("Делегация побывала в Нур-Султане.", "a.txt"))
+    b = batch(report("Семинар прошел в г. Астана.", "b.txt", date="2023-05-01"))
+    (astana,) = iris(a, "LOCATION", "Нур-Султан")
+    assert iris(b, "LOCATION", "Астана") == {astana}
+    place = next(m for m in b.mentions if m.type == "LOCATION")
+    assert place.attrs["wikidata"].startswith("Q")
+
+
+def test_abbreviation_and_full_name_of_a_library_are_one_organisation():
+    batch = Batch()
+    a = batch(report("Семинар прошел в Национальной академической библиотеке Республики Казахстан.", "a.txt"))
+    b = batch(report("Специалисты НАБ провели консультацию.", "b.txt"))
+    assert iris(a, "ORGANIZATION", "Национальной") == iris(b, "ORGANIZATION", "НАБ")
+
+
+def test_editions_of_a_congress_in_different_years_are_two_events():
+    batch = Batch()
+    a = batch(report("В октябре прошел Всеказахстанский съезд библиотекарей.", "a.txt", "2018-10-20"))
+    b = batch(report("В октябре прошел Всеказахстанский съезд библиотекарей.", "b.txt", "2019-10-20"))
+    assert iris(a, "EVENT", "съезд") != iris(b, "EVENT", "съезд")
+
+
+def test_a_report_ingested_later_links_to_the_store(tmp_path):
+    first = tmp_path / "reports" / "a.txt"
+    first.parent.mkdir()
+    first.write_text("Главный библиотекарь Д.Е. Омарова выступила на областном семинаре.", encoding="utf-8")
+    with open_store(str(tmp_path / "kg"), write=True) as store:
+        ingest([first.parent], store, workers=1)
+    with open_store(str(tmp_path / "kg")) as store:
+        registry = registry_from_store(store)
+    later = Batch(registry)(report("Дина Ериковна Омарова провела мастер-класс «Квест».", "b.txt"))
+    (known,) = {m.iri for m in later.mentions if m.type == "PERSON"}
+    assert known.endswith("/person/omarova-de")
+
+
+def test_curation_pins_and_splits(tmp_path):
+    path = tmp_path / "curation.json"
+    path.write_text(json.dumps({
+        "same": [{"type": "PERSON", "name": "Омарова Д.", "iri": "https://example.org/omarova"}],
+        "split": [{"type": "PERSON", "name": "Ким С.", "key": "ким с (детская библиотека)"}],
+    }, ensure_ascii=False), encoding="utf-8")
+    batch = Batch(curation=Curation.load(path))
+    ex = batch(report("На семинаре выступили Д. Омарова и С. Ким, а также Ким С.П."))
+    assert iris(ex, "PERSON", "Омарова") == {"https://example.org/omarova"}
+    kim, kim_sp = iris(ex, "PERSON", "С. Ким"), iris(ex, "PERSON", "Ким С.П.")
+    assert kim != kim_sp
+
+
+@pytest.mark.parametrize("text", ["Выставку подготовила ЦБС.", ""])
+def test_resolution_never_fails_on_sparse_reports(text):
+    ex = Batch()(report(text))
+    assert all(m.iri for m in ex.mentions)
