@@ -24,7 +24,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad
 
 from . import vocab
-from .model import Extraction, Mention, Relation
+from .model import Extraction, Mention
 
 # --------------------------------------------------------------------------- terms
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store
 from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 
 from kgraph import rdf, vocab
@@ -134,7 +134,7 @@ def rich_extraction() -> Extraction:
 def test_parses_with_rdflib_and_loads_into_oxigraph(onto):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in onto
     store = Store()
-    store.load(path=str(TTL), format=__import__("pyoxigraph").RdfFormat.TURTLE,
+    store.load(path=str(TTL), format=RdfFormat.TURTLE,
                to_graph=rdf.GRAPH_ONTOLOGY)
     assert len(store) == len(onto)
     assert str(rdf.GRAPH_ONTOLOGY.value) == str(ONTOLOGY_IRI)

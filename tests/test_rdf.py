@@ -651,3 +651,19 @@ def test_queries_through_the_graph_store(tmp_path):
         assert len(rows("report", report=ALMATY)) == len(almaty_report().mentions)
     finally:
         gs.close()
+
+
+def test_dates_without_a_year():
+    d = Doc("5 апреля состоялся областной семинар «Новые технологии».")
+    date = d.m("DATE", "5 апреля", value="XXXX-04-05")
+    ev = d.m("EVENT", "областной семинар «Новые технологии»", kind="seminar")
+    d.r("POINT_IN_TIME", ev, date)
+    s = Store()
+    s.extend(rdf.report_quads(d.extraction("undated")))
+    assert objects(s.quads_for_pattern(NamedNode(ev.iri), None, None), ev.iri,
+                   SCHEMA + "startDate") == [
+        Literal("--04-05", datatype=NamedNode(XSD + "gMonthDay"))]
+    (row,) = run(s, "events")
+    assert row["date"] == "XXXX-04-05"  # the ISO value, not the startDate literal
+    assert run(s, "events", to="2030-01-01") == []  # no year: left out by date filters
+    assert run(s, "events", **{"from": "1900-01-01"}) == []
