@@ -52,6 +52,7 @@ def find_entities(an: Analysis, report: Report) -> list[Mention]:
     titles = quoted_spans(an)
     cands: list[Mention] = []
     cands += natasha_mentions(an, titles)
+    cands += rule_persons(an, cands)
     cands += rule_places(an)
     person_starts = {m.start for m in cands if m.type == "PERSON"}
     cands += event_mentions(an)
@@ -175,6 +176,28 @@ def generic_org(an: Analysis, start: int, end: int) -> bool:
         return False
     tok = toks[0]
     return tok.text in lx.GENERIC_ABBREVIATIONS or (not tok.text.isupper() and tok.lemma in lx.ORG_HEADS)
+
+
+INITIALED = re.compile(
+    r"(?<![\w.])(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?){1,2}[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁ][а-яё]+)?"
+    r"|(?<![\w.])[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁ][а-яё]+)?\s(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?){1,2}")
+
+
+def rule_persons(an: Analysis, cands: list[Mention]) -> list[Mention]:
+    """Names with initials Natasha swallowed into a neighbouring organisation
+    (`им. А.С. Пушкина Л.П. Зуева`): `И.О. Фамилия` and `Фамилия И.О.`."""
+    persons = [m for m in cands if m.type == "PERSON"]
+    out = []
+    for match in INITIALED.finditer(an.text):
+        start, end = match.start(), match.end()
+        text = an.text[start:end].rstrip()
+        end = start + len(text)
+        if an.text[max(0, start - 4):start].rstrip().endswith(("им.", "имени")):
+            continue  # an eponym, found with its organisation
+        if any(p.start < end and start < p.end for p in persons):
+            continue
+        out.append(Mention("", "PERSON", start, end, text, text, attrs={"source": "rule"}))
+    return out
 
 
 def rule_places(an: Analysis) -> list[Mention]:
@@ -480,7 +503,8 @@ def org_kind(tok: Token) -> str:
 
 def post_head(tok: Token) -> bool:
     return tok.pos in ("NOUN", "PROPN", "ADJ", "VERB") and (
-        tok.lemma in lx.POST_HEADS or tok.text.lower() in lx.POST_HEADS)
+        tok.lemma in lx.POST_HEADS or tok.text.lower() in lx.POST_HEADS
+        or tok.text.lower().startswith("заведующ"))  # "заведующего сектором", any case
 
 
 def post_mentions(an: Analysis, cands: list[Mention], person_starts: set[int]) -> list[Mention]:
@@ -576,8 +600,8 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return audience_end(an, k + 1, last)
     if tok.text.lower() == "и" and k > ph.head + 1 and mode in ("unit", "org", "post", "event"):
         noun = genitive_np(an, k + 1, last)
-        if noun is not None and not stops_before(an, noun, mode):
-            return noun + 1
+        if noun is not None and not stops_before(an, noun, mode) and an.tokens[noun].text.islower():
+            return noun + 1  # "развития библиотек и методической работы", not "... и АКУНБ"
         return None
     if tok.text == "," and mode in ("org", "unit") and k > ph.head + 1:
         return coordinated_end(an, k, last, mode)
@@ -595,7 +619,7 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return None
     if stops_before(an, noun, mode):
         return None
-    return max(noun + 1, an.ner_end(k) or 0)  # "Республики Казахстан" as Natasha found it
+    return max(noun + 1, an.ner_end(k, ("LOCATION",)) or 0)  # "Республики Казахстан" as Natasha found it
 
 
 EPONYM_HEADS = {"музей", "театр", "университет", "институт"}  # libraries say "им."
@@ -764,8 +788,11 @@ def settle(cands: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]
         seen.add(key)
         kept.append(m)
     places = [k for k in kept if k.type == "LOCATION"]
+    persons = [k for k in kept if k.type == "PERSON"]
     kept = [m for m in kept if not (m.type == "PERSON" and any(  # "г. Экибастуза" is no person
         p.start <= m.start and m.end <= p.end for p in places))]
+    kept = [m for m in kept if not (m.type == "LOCATION" and any(
+        p.start <= m.start and m.end <= p.end for p in persons))]  # nor "Абенова" a place
     for m in kept:
         m.attrs.pop("source", None)
     return sorted(kept, key=lambda m: (m.start, -m.end, m.type))

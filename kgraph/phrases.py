@@ -213,6 +213,8 @@ def _inflect(word: str, pos: str, case: str | None, target: frozenset) -> str | 
             continue
         best = p
         break
+    if best is None and wanted:
+        return _inflect(word, "", case, target)  # "заведующего": a participle used as a noun
     if best is None:
         return None
     target = set(target)
@@ -240,6 +242,9 @@ def noun_target(tok: Token) -> tuple[set, str | None]:
 def match_case(original: str, form: str) -> str:
     if original.isupper() and len(original) > 1:
         return form.upper()
+    if "-" in original and original.count("-") == form.count("-"):
+        # "Восточно-Казахстанской" -> "Восточно-Казахстанская": each part keeps its capital
+        return "-".join(match_case(o, f) for o, f in zip(original.split("-"), form.split("-")))
     if original[:1].isupper():
         return form[:1].upper() + form[1:]
     return form
