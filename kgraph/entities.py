@@ -82,6 +82,8 @@ def person_attrs(an: Analysis, m: Mention) -> None:
 def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mention]:
     out = []
     for etype, start, end, normal in an.ner:
+        if etype == "PERSON" and common_word(an, start, end):
+            continue  # "Модератором стала ...": a capitalised common noun, not a name
         if etype == "PERSON":
             start = with_surname(an, start, end)
             if re.search(r"\b[А-ЯЁӘҒҚҢӨҰҮҺІ]$", an.text[start:end]) and an.text[end:end + 1] == ".":
@@ -225,6 +227,17 @@ def rule_places(an: Analysis) -> list[Mention]:
                 out.append(Mention("", "LOCATION", start, end, an.text[start:end], normal,
                                    attrs={"source": "rule"}))
     return out
+
+
+def common_word(an: Analysis, start: int, end: int) -> bool:
+    toks = an.tokens_in(start, end)
+    if len(toks) != 1:
+        return False
+    morph = get_analyzer().pymorphy
+    word = toks[0].text.lower()
+    parses = morph.parse(word)
+    return morph.word_is_known(word) and not any(
+        {"Name", "Surn", "Patr", "Geox"} & set(p.tag.grammemes) for p in parses)
 
 
 def in_ner(an: Analysis, tok: Token) -> bool:

@@ -38,12 +38,12 @@ import html
 import io
 import json
 import mimetypes
-import multiprocessing
 import os
 import queue
 import re
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -311,15 +311,45 @@ def _char(hex_digits: str) -> str:
         return "\ufffd"
 
 
-class _Worker:
-    def __init__(self, ctx, location: str):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, location),
-                                   name="kgraph-query", daemon=True)
-        self.process.start()
-        child.close()
+def _worker_entry(fd: int, location: str) -> None:  # pragma: no cover - runs in a child
+    from multiprocessing.connection import Connection
 
-    def stop(self, kill: bool = False) -> None:
+    _worker_main(Connection(fd), location)
+
+
+_WORKER_CODE = ("import sys; from kgraph.serve import _worker_entry; "
+                "_worker_entry(int(sys.argv[1]), sys.argv[2])")
+
+
+class _Worker:
+    """A query worker: a fresh `python -c` process (not multiprocessing: nothing of
+    the caller's __main__ is imported again), talking over a socket pair with
+    multiprocessing's Connection (pickled messages)."""
+
+    def __init__(self, location: str):
+        from multiprocessing.connection import Connection
+
+        ours, theirs = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [package_root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_CODE, str(theirs.fileno()), location],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
+        finally:
+            theirs.close()
+        self.conn = Connection(ours.detach())
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self, kill: bool = False, grace: float = 5.0) -> None:
         try:
             if kill:
                 self.process.kill()
@@ -327,10 +357,11 @@ class _Worker:
                 self.conn.send(None)
         except (OSError, ValueError):
             pass
-        self.process.join(timeout=5)
-        if self.process.is_alive():
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.join(timeout=5)
+            self.process.wait(timeout=5)
         self.conn.close()
 
 
@@ -346,8 +377,6 @@ class QueryPool:
 
     def __init__(self, location: str, size: int = 2, timeout: float = DEFAULT_TIMEOUT,
                  wait: float | None = None, watcher: StoreWatcher | None = None):
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        self._ctx = multiprocessing.get_context(method)
         self.location = location
         self.size = max(1, size)
         self.timeout = timeout
@@ -361,7 +390,7 @@ class QueryPool:
             self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self._ctx, self.location)
+        worker = _Worker(self.location)
         with self._lock:
             if self._closed:
                 worker.stop()
@@ -421,10 +450,11 @@ class QueryPool:
                 pass
         deadline = time.monotonic() + grace
         for w in workers:
-            w.process.join(timeout=max(0.0, deadline - time.monotonic()))
-            if w.process.is_alive():
+            try:
+                w.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
                 w.process.kill()
-                w.process.join(timeout=5)
+                w.process.wait(timeout=5)
             w.conn.close()
 
 

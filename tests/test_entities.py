@@ -115,3 +115,39 @@ def test_unit_stops_before_its_parent():
 def test_event_kinds(text, expected):
     (event,) = [m for m in entities(text) if m.type == "EVENT"]
     assert event.attrs["kind"] == expected
+
+
+def test_a_name_after_an_eponym_is_a_person_with_its_post():
+    text = ("Главный библиотекарь Восточно-Казахстанской областной библиотеки им. А.С. Пушкина "
+            "Л.П. Зуева рассказала о библиобусе.")
+    ents = entities(text)
+    assert ("Л.П. Зуева", "Зуева Л.П.") in [(m.text, m.normal) for m in ents if m.type == "PERSON"]
+    post = next(m for m in ents if m.type == "PROFESSION")
+    assert post.normal == "главный библиотекарь Восточно-Казахстанской областной библиотеки им. А.С. Пушкина"
+
+
+def test_post_in_the_genitive_is_normalised_to_the_nominative():
+    text = "Доклад заведующего сектором автоматизации Павлодарской ОУНБ Нургалиева Е.К. вызвал интерес."
+    (post,) = [m for m in entities(text) if m.type == "PROFESSION"]
+    assert post.normal == "заведующий сектором автоматизации Павлодарской ОУНБ"
+
+
+def test_coordinated_organisations_stay_two():
+    text = "Организаторами выступили Министерство культуры Алтайского края и АКУНБ им. В.Я. Шишкова."
+    orgs = [m.text for m in entities(text) if m.type == "ORGANIZATION"]
+    assert "Министерство культуры Алтайского края" in orgs
+    assert "АКУНБ им. В.Я. Шишкова" in orgs
+
+
+def test_a_surname_is_never_a_place():
+    text = "Модератором стала заведующая отделом Абенова Камила Ержановна."
+    ents = entities(text)
+    assert [m.text for m in ents if m.type == "PERSON"] == ["Абенова Камила Ержановна"]
+    assert not [m for m in ents if m.type == "LOCATION"]
+
+
+def test_places_inside_quoted_speech_are_found():
+    text = ("«Мы планируем провести следующий форум в Павлодаре и пригласить коллег из Омска, "
+            "Барнаула и Новосибирска», — сказала директор.")
+    places = [m.normal for m in entities(text) if m.type == "LOCATION"]
+    assert "Павлодар" in places and "Омск" in places

@@ -207,7 +207,7 @@ def test_row_cap(server):
 
 
 def test_timeout_stops_the_query_and_the_server_goes_on(server):
-    pids = {w.process.pid for w in server.pool._all}
+    pids = {w.pid for w in server.pool._all}
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     started = time.monotonic()
     status, headers, body = get(server, "/sparql?query=" + q(slow))
@@ -221,7 +221,7 @@ def test_timeout_stops_the_query_and_the_server_goes_on(server):
     assert status == 200 and json.loads(body)["boolean"] is True
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        alive = {w.process.pid for w in server.pool._all if w.process.is_alive()}
+        alive = {w.pid for w in server.pool._all if w.alive()}
         if len(alive) == server.pool.size and alive != pids:
             break
         time.sleep(0.1)
