@@ -97,6 +97,13 @@ def main():
 def ingest(paths, store_location, workers, prune, as_json, quiet, curation):
     """Read report files or folders into the store; unchanged reports are skipped.
 
+    Each report's graph is replaced in one transaction: a run that is killed leaves
+    every report wholly old or wholly new, and the next run finishes the work. A file
+    that cannot be read fails alone (what the store has for it stays) and is named on
+    stderr and in --json's "failed". One ingest per store at a time: a second one
+    exits at once, naming the first. The progress bar (on a terminal) shows
+    done/total, rate and ETA; `kgraph runs` lists the runs.
+
     Exit status: 0 all reports stored, 1 some files failed, 2 usage or store error.
     """
     from kgraph.ingest import ingest as run_ingest

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,7 +183,8 @@ def resolve_document(ex: Extraction, registry: Registry | None = None,
     by_id = {m.id: m for m in ex.mentions}
     home = home_library(ex)
     year = str(ex.report.year or "")
-    context = [k for m in ex.mentions if m.type == "LOCATION" for k in [link(m)] if k]
+    # the report's known places and organisations decide ambiguous names (`«Пушкинка»`)
+    context = [k for m in ex.mentions if m.type in ("LOCATION", "ORGANIZATION") for k in [link(m)] if k]
     done: dict[str, Mention] = {}
     for m in ex.mentions:
         pinned = curation.same.get((m.type, name_key(m.normal)))
@@ -196,7 +198,7 @@ def resolve_document(ex: Extraction, registry: Registry | None = None,
         elif m.type == "PERSON":
             key, why = person_key(m, [d for d in done.values() if d.type == "PERSON"], registry)
         elif m.type == "ORGANIZATION":
-            key, why = org_key(m, home, done, registry, context)
+            key, why = org_key(m, home, done, registry, context, ex.report.source or ex.report.id)
         elif m.type == "LOCATION":
             key, why = place_key(m, registry)
         elif m.type == "EVENT":
@@ -294,7 +296,9 @@ def link(m: Mention, context=None) -> str | None:
 
 
 def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
-            context: list[str]) -> tuple[str, str]:
+            context: list[str], scope: str | None = None) -> tuple[str, str]:
+    """scope: the report's source library (or the report itself), which bounds what a
+    bare description (`областная библиотека`) can mean."""
     entry = link(m, context=context)
     if entry:
         return entry, f"gazetteer: {m.attrs['canonical']}"
@@ -310,8 +314,17 @@ def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
         for d in reversed(orgs):
             if not generic_name(d) and words <= org_words(d.normal):
                 return d.attrs["key"], f"describes {d.normal} named earlier in the report"
-        if home is not None and m is not home and len(m.text.split()) == 1 and home.attrs.get("key"):
+        if home is not None and m is not home and home.attrs.get("key") and (
+                m.text.lower().startswith("библиотек") or words <= org_words(home.normal)):
             return home.attrs["key"], f"the report's library, {home.normal}"
+        # the library that published the report, when the description fits it
+        source = gazetteer.load().lookup(scope, "ORGANIZATION") if scope else None
+        if source is not None and words <= org_words(source.name):
+            return source.key, f"describes the report's source, {source.name}"
+        # else the same words in another report may be another library: keep it within
+        # the report's source
+        return f"{expanded_key(m.normal)}@{name_key(scope or '')}".rstrip("@"), \
+            "a description no named organisation answers, within its source"
     for d in reversed(orgs):
         if not generic_name(d) and words and words == org_words(d.normal):
             return d.attrs["key"], f"the same name as {d.normal} earlier in the report"
@@ -347,10 +360,21 @@ def expanded_key(normal: str) -> str:
 
 
 def org_words(normal: str) -> frozenset[str]:
-    """The words of an organisation's name, abbreviations spelled out, word order and
-    `им.`/`имени` ignored: what two names of one organisation share."""
+    """The lemmas of an organisation's name, abbreviations spelled out, word order,
+    case and `им.`/`имени` ignored: what two names of one organisation share
+    (`Совет КБС` and `Совета Казахстанского библиотечного союза`)."""
     words = expanded_key(normal).replace("им.", " ").split()
-    return frozenset(w.strip(".") for w in words if len(w.strip(".")) > 1 or w.isdigit())
+    # "районнной": a tripled letter is a typo of a doubled one
+    words = [re.sub(r"(\w)\1\1+", r"\1\1", w.strip(".")) for w in words]
+    return frozenset(lemma(w) for w in words if len(w) > 1 or w.isdigit())
+
+
+@lru_cache(maxsize=50_000)
+def lemma(word: str) -> str:
+    from kgraph.analyse import get_analyzer
+
+    parses = get_analyzer().pymorphy.parse(word)
+    return parses[0].normal_form if parses else word
 
 
 
@@ -397,7 +421,9 @@ def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
             continue
         if b == base and (y == year or not y or not year):
             own = (iri, "the same event already known")
-        elif y and y == year and len(bare.split()) > 1 and bare == registry.bare.get(iri):
+        elif y and y == year and len(bare.split()) > 1 and (
+                bare == registry.bare.get(iri)
+                or org_words(bare) == org_words(registry.bare.get(iri, ""))):
             # `III Всеказахстанский съезд библиотекарей «…»` and, a year on,
             # `Всеказахстанский съезд библиотекарей, проходивший в октябре`
             own = (iri, "the same kind, name and year as an event already known")

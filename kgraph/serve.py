@@ -830,53 +830,57 @@ def highlight(text: str, spans: list[Span]) -> str:
 _EXCLUDED_GRAPHS = f"<{ONTOLOGY_GRAPH}>, <{LABELS_GRAPH}>, <{RUNS_GRAPH}>"
 _LABEL_PREDICATES = "skos:prefLabel, rdfs:label, skos:altLabel, kg:canonicalLabel"
 
+# %ENTITY% and %REPORT% are replaced by a validated IRI in N-Triples form (see
+# `fill`): with Oxigraph 0.5 a *substituted* variable is joined in after the
+# pattern was evaluated (`?s ?p ?entity` read the whole store: 8 s on 10,000
+# reports), a constant is used by the index (1 ms).
 Q_ENTITY_DESCRIPTION = f"""
-SELECT DISTINCT ?entity ?p ?o WHERE {{
-  ?entity ?p ?o .
+SELECT DISTINCT ?p ?o WHERE {{
+  %ENTITY% ?p ?o .
   FILTER(?p IN (rdf:type, {_LABEL_PREDICATES}, rdfs:comment, owl:sameAs)
          || (isLiteral(?o) && ?p != kg:text))
 }} ORDER BY ?p ?o
 """
 
 Q_ENTITY_OUT = f"""
-SELECT ?entity ?p ?o (COALESCE(MIN(?pref), MIN(?label)) AS ?name)
+SELECT ?p ?o (COALESCE(MIN(?pref), MIN(?label)) AS ?name)
        (GROUP_CONCAT(DISTINCT ?role_key; separator=", ") AS ?roles)
        (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?reports)
 WHERE {{
-  GRAPH ?g {{ ?entity ?p ?o }}
+  GRAPH ?g {{ %ENTITY% ?p ?o }}
   FILTER(isIRI(?o) && ?p NOT IN (rdf:type, owl:sameAs))
   FILTER(?g NOT IN ({_EXCLUDED_GRAPHS}))
   OPTIONAL {{
-    GRAPH ?g {{ ?st rdf:subject ?entity ; rdf:predicate ?p ; rdf:object ?o ; kg:role ?role }}
+    GRAPH ?g {{ ?st rdf:subject %ENTITY% ; rdf:predicate ?p ; rdf:object ?o ; kg:role ?role }}
     BIND(STRAFTER(STR(?role), "#role-") AS ?role_key)
   }}
   OPTIONAL {{ GRAPH <{LABELS_GRAPH}> {{ ?o skos:prefLabel ?pref }} }}
   OPTIONAL {{ GRAPH ?g {{ ?o rdfs:label ?label }} }}
-}} GROUP BY ?entity ?p ?o ORDER BY ?p ?name ?o LIMIT 1000
+}} GROUP BY ?p ?o ORDER BY ?p ?name ?o LIMIT 1000
 """
 
 Q_ENTITY_IN = f"""
-SELECT ?entity ?s ?p (COALESCE(MIN(?pref), MIN(?label)) AS ?name)
+SELECT ?s ?p (COALESCE(MIN(?pref), MIN(?label)) AS ?name)
        (GROUP_CONCAT(DISTINCT ?role_key; separator=", ") AS ?roles)
        (GROUP_CONCAT(DISTINCT STR(?g); separator=" ") AS ?reports)
 WHERE {{
-  GRAPH ?g {{ ?s ?p ?entity }}
+  GRAPH ?g {{ ?s ?p %ENTITY% }}
   FILTER(?p NOT IN (rdf:subject, rdf:object, kg:denotes, kg:evidence, owl:sameAs))
   FILTER(?g NOT IN ({_EXCLUDED_GRAPHS}))
   OPTIONAL {{
-    GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?entity ; kg:role ?role }}
+    GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object %ENTITY% ; kg:role ?role }}
     BIND(STRAFTER(STR(?role), "#role-") AS ?role_key)
   }}
   OPTIONAL {{ GRAPH <{LABELS_GRAPH}> {{ ?s skos:prefLabel ?pref }} }}
   OPTIONAL {{ GRAPH ?g {{ ?s rdfs:label ?label }} }}
-}} GROUP BY ?entity ?s ?p ORDER BY ?p ?name ?s LIMIT 1000
+}} GROUP BY ?s ?p ORDER BY ?p ?name ?s LIMIT 1000
 """
 
 Q_ENTITY_MENTIONS = """
-SELECT ?entity ?mention ?report ?start ?end ?surface ?type ?sentence ?sentence_start ?title ?date
+SELECT ?mention ?report ?start ?end ?surface ?type ?sentence ?sentence_start ?title ?date
 WHERE {
   GRAPH ?report {
-    ?mention kg:denotes ?entity ; kg:start ?start ; kg:end ?end ;
+    ?mention kg:denotes %ENTITY% ; kg:start ?start ; kg:end ?end ;
              kg:surface ?surface ; kg:mentionType ?type .
     OPTIONAL { ?mention kg:sentence ?sentence }
     OPTIONAL { ?mention kg:sentenceStart ?sentence_start }
@@ -887,25 +891,25 @@ WHERE {
 """
 
 Q_REPORT_META = """
-SELECT ?report ?p ?o WHERE { GRAPH ?report { ?report ?p ?o } } ORDER BY ?p
+SELECT ?p ?o WHERE { GRAPH %REPORT% { %REPORT% ?p ?o } } ORDER BY ?p
 """
 
 Q_REPORT_MENTIONS = f"""
-SELECT ?report ?mention ?start ?end ?type ?surface ?entity (COALESCE(MIN(?pref), MIN(?label)) AS ?name)
+SELECT ?mention ?start ?end ?type ?surface ?entity (COALESCE(MIN(?pref), MIN(?label)) AS ?name)
 WHERE {{
-  GRAPH ?report {{
+  GRAPH %REPORT% {{
     ?mention a kg:Mention ; kg:start ?start ; kg:end ?end ; kg:mentionType ?type ; kg:surface ?surface .
     OPTIONAL {{ ?mention kg:denotes ?entity . OPTIONAL {{ ?entity rdfs:label ?label }} }}
   }}
   OPTIONAL {{ GRAPH <{LABELS_GRAPH}> {{ ?entity skos:prefLabel ?pref }} }}
-}} GROUP BY ?report ?mention ?start ?end ?type ?surface ?entity ORDER BY ?start DESC(?end)
+}} GROUP BY ?mention ?start ?end ?type ?surface ?entity ORDER BY ?start DESC(?end)
 """
 
 Q_REPORT_FACTS = f"""
-SELECT ?report ?st ?s ?p ?o ?type ?role (MIN(?s_name0) AS ?s_name) (MIN(?o_name0) AS ?o_name)
+SELECT ?st ?s ?p ?o ?type ?role (MIN(?s_name0) AS ?s_name) (MIN(?o_name0) AS ?o_name)
        (GROUP_CONCAT(DISTINCT STRAFTER(STR(?ev), "#"); separator=" ") AS ?evidence)
 WHERE {{
-  GRAPH ?report {{
+  GRAPH %REPORT% {{
     ?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:relationType ?type .
     OPTIONAL {{ ?st kg:role ?role }}
     OPTIONAL {{ ?st kg:evidence ?ev }}
@@ -916,8 +920,20 @@ WHERE {{
   OPTIONAL {{ GRAPH <{LABELS_GRAPH}> {{ ?o skos:prefLabel ?o_pref }} }}
   BIND(COALESCE(?s_pref, ?s_label) AS ?s_name0)
   BIND(COALESCE(?o_pref, ?o_label) AS ?o_name0)
-}} GROUP BY ?report ?st ?s ?p ?o ?type ?role ORDER BY ?type ?s_name ?o_name
+}} GROUP BY ?st ?s ?p ?o ?type ?role ORDER BY ?type ?s_name ?o_name
 """
+
+
+def fill(template: str, **iris: ox.NamedNode) -> str:
+    """Put IRIs into a page query: %NAME% -> <iri>. pyoxigraph has validated each
+    NamedNode (no space, <, >, ", {, }, |, ^, ` or \\ can be in it), so the text
+    cannot break out of the IRI."""
+    for name, iri in iris.items():
+        if not isinstance(iri, ox.NamedNode):
+            raise TypeError(f"{name} must be a NamedNode")
+        template = template.replace(f"%{name.upper()}%", str(iri))
+    return template
+
 
 Q_REPORTS = """
 SELECT ?report ?id ?title ?date ?source WHERE {
@@ -1272,14 +1288,13 @@ class App:
         iri = self._iri_arg(r)
         if iri.value.startswith(REPORT_PREFIX):
             return redirect(page_for(iri.value))
-        p = {"entity": iri}
         desc, out, inc, mentions = self.run([
-            (Q_ENTITY_DESCRIPTION, p), (Q_ENTITY_OUT, p), (Q_ENTITY_IN, p),
-            (Q_ENTITY_MENTIONS, p)], cap=2000)
+            (fill(q, entity=iri), None) for q in (Q_ENTITY_DESCRIPTION, Q_ENTITY_OUT,
+                                                  Q_ENTITY_IN, Q_ENTITY_MENTIONS)], cap=2000)
         P = vocab.PREFIXES
         types, labels, alt, attrs, comments, same = [], [], [], [], [], []
         pref = None
-        for _, pred, obj in desc.rows:
+        for pred, obj in desc.rows:
             pv = pred.value
             if pv == RDF + "type":
                 types.append(obj.value if isinstance(obj, ox.NamedNode) else term_text(obj))
@@ -1313,10 +1328,11 @@ class App:
             truncated=out.truncated or inc.truncated)
 
     def _facts(self, rows, incoming: bool) -> list[dict]:
+        """Rows of Q_ENTITY_OUT (p, o, ...) or Q_ENTITY_IN (s, p, ...) -> facts."""
         facts = []
-        for _, other, pred, name, roles, reports in (
-                ((r[0], r[1], r[2], r[3], r[4], r[5]) if incoming else
-                 (r[0], r[2], r[1], r[3], r[4], r[5])) for r in rows):
+        for row in rows:
+            other, pred = (row[0], row[1]) if incoming else (row[1], row[0])
+            name, roles, reports = row[2], row[3], row[4]
             if not isinstance(other, ox.NamedNode):
                 continue
             label = self.predicate_label(pred.value)
@@ -1353,13 +1369,13 @@ class App:
 
     def report(self, r: Request) -> Response:
         iri = self._iri_arg(r)
-        p = {"report": iri}
-        meta, mentions, facts = self.run([(Q_REPORT_META, p), (Q_REPORT_MENTIONS, p),
-                                          (Q_REPORT_FACTS, p)], cap=20_000)
+        meta, mentions, facts = self.run([
+            (fill(q, report=iri), None) for q in (Q_REPORT_META, Q_REPORT_MENTIONS,
+                                                  Q_REPORT_FACTS)], cap=20_000)
         if not meta.rows:
             raise HTTPError(404, f"no report <{iri.value}> in this store")
         text, fields, title = "", [], None
-        for _, pred, obj in meta.rows:
+        for pred, obj in meta.rows:
             if pred.value == vocab.KG + "text":
                 text = obj.value
             elif pred.value == RDF + "type":
@@ -1474,12 +1490,23 @@ class Server:
             self.pool.close()
 
     def stop(self) -> None:
-        try:
-            self.waitress_server.close()
-        finally:
-            self.pool.close()
-        if self.thread:
+        """Stop a server started with `start`: its loop closes every socket
+        itself (closing them from this thread would pull them from under its
+        select), the request threads finish, the workers stop."""
+        ws = self.waitress_server
+        if self.thread is not None and self.thread.is_alive():
+            def close_all():
+                for dispatcher in list(ws._map.values()):
+                    try:
+                        dispatcher.close()
+                    except OSError:
+                        pass
+            ws.trigger.pull_trigger(close_all)
             self.thread.join(timeout=10)
+        else:
+            ws.close()
+        ws.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+        self.pool.close()
 
 
 def create_server(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,

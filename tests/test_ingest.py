@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import docx
@@ -424,3 +425,31 @@ def test_blas_is_told_to_use_one_thread(monkeypatch):
     assert os.environ["OPENBLAS_NUM_THREADS"] == "3"
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     ingest_mod.one_blas_thread()  # back to one thread for the other tests
+
+
+def test_labels_are_refreshed_after_an_unfinished_run_only(tmp_path, monkeypatch):
+    from kgraph.store import GraphStore
+
+    make_folder(tmp_path / "in", 2)
+    store = tmp_path / "store"
+    run_ingest([tmp_path / "in"], store)
+    with open_store(str(store)) as st:
+        good = labels(st)
+    assert good
+    calls = []
+    real = GraphStore.refresh_labels
+    monkeypatch.setattr(GraphStore, "refresh_labels", lambda self: calls.append(1) or real(self))
+    run_ingest([tmp_path / "in"], store)
+    assert calls == []  # nothing written after a finished run: labels are current
+
+    # a run killed after writing a report, before refreshing the labels
+    with open_store(str(store), write=True) as st:
+        st._update(f"DROP GRAPH <{vocab.ID}graph/labels>")
+        later = datetime.now(timezone.utc) + timedelta(seconds=1)
+        killed = ingest_mod.Summary(run=vocab.run_iri(ingest_mod._run_id(later)),
+                                    started=ingest_mod._now(later))
+        st.add_run(ingest_mod.run_start_quads(killed))
+    s = run_ingest([tmp_path / "in"], store)
+    assert s.unchanged == 2 and calls == [1]
+    with open_store(str(store)) as st:
+        assert labels(st) == good
