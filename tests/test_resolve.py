@@ -93,3 +93,26 @@ def test_curation_pins_and_splits(tmp_path):
 def test_resolution_never_fails_on_sparse_reports(text):
     ex = Batch()(report(text))
     assert all(m.iri for m in ex.mentions)
+
+
+def test_a_description_resolves_to_the_reports_source_library():
+    text = "Сотрудники областной библиотеки провели акцию «Читаем вместе»."
+    r = Report(path="a.txt", id="a.txt", text=text, date="2023-04-01",
+               source="Павлодарская областная универсальная научная библиотека им. С. Торайгырова")
+    ex = Batch()(r)
+    assert iris(ex, "ORGANIZATION", "областной библиотеки") == {"https://w3id.org/kgraph/id/org/pavlodar-ounb"}
+
+
+def test_the_same_description_in_reports_of_two_libraries_is_not_merged():
+    text = "Сотрудники областной библиотеки провели акцию «Читаем вместе»."
+    batch = Batch()
+    a = batch(Report(path="a.txt", id="a.txt", text=text, source="Библиотека А"))
+    b = batch(Report(path="b.txt", id="b.txt", text=text, source="Библиотека Б"))
+    assert iris(a, "ORGANIZATION", "областной") != iris(b, "ORGANIZATION", "областной")
+
+
+def test_an_abbreviation_inside_a_name_is_spelled_out():
+    batch = Batch()
+    a = batch(report("Состоялось заседание Совета КБС.", "a.txt"))
+    b = batch(report("Он вошел в состав Совета Казахстанского библиотечного союза.", "b.txt"))
+    assert iris(a, "ORGANIZATION", "Совета КБС") == iris(b, "ORGANIZATION", "Совета Казахстанского")
