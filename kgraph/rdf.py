@@ -132,6 +132,9 @@ EVENT_KINDS: dict[str, NamedNode] = {
     "excursion": KG.Excursion,            # экскурсия
     "tour": KG.Excursion,
     "concert": KG.Concert,                # концерт
+    "stage": KG.Campaign,                 # районный этап акции: a stage of a campaign
+    "ceremony": KG.Meeting,               # церемония награждения
+    "quest": KG.Contest,                  # литературный квест: a game with winners
     "section": KG.Section,                # секция, лаборатория съезда
     "laboratory": KG.Section,
 }
