@@ -198,7 +198,9 @@ def resolve_document(ex: Extraction, registry: Registry | None = None,
         elif m.type == "PERSON":
             key, why = person_key(m, [d for d in done.values() if d.type == "PERSON"], registry)
         elif m.type == "ORGANIZATION":
-            key, why = org_key(m, home, done, registry, context, ex.report.source or ex.report.id)
+            place = rels.get(("LOCATED_IN", m.id))
+            scope = place_scope(by_id[place]) if place in by_id else ex.report.source or ex.report.id
+            key, why = org_key(m, home, done, registry, context, scope)
         elif m.type == "LOCATION":
             key, why = place_key(m, registry)
         elif m.type == "EVENT":
@@ -332,6 +334,13 @@ def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
     if known:
         return known, "a name already known"
     return expanded_key(m.normal), "its name"
+
+
+def place_scope(place: Mention) -> str:
+    """`центральная районная библиотека с. Иртышск`: a description located in a named
+    place is that place's, in every report."""
+    entry = gazetteer.load().lookup(place.normal, "LOCATION")
+    return entry.key if entry else name_key(place.normal)
 
 
 def generic_name(m: Mention) -> bool:

@@ -88,7 +88,9 @@ class HTTPError(Exception):
 
 
 def _is_remote(location: str) -> bool:
-    return location.startswith(("http://", "https://"))
+    from kgraph.store import is_remote
+
+    return is_remote(location)
 
 
 def store_signature(location: str) -> tuple:
@@ -1044,6 +1046,7 @@ class App:
         self.env.globals.update(short_iri=short_iri, page_for=page_for, quote=quote,
                                 report_id=report_id, term_text=term_text)
         self._terms: tuple[int, dict] = (-1, {})
+        self._classes: tuple[int, list] = (-1, [])
         self._terms_lock = threading.Lock()
 
     # -- WSGI
@@ -1227,13 +1230,20 @@ class App:
                            classes=self.classes())
 
     def classes(self) -> list[str]:
-        """Ontology classes (kg:Congress...) for the datalist of iri inputs."""
+        """Ontology classes (kg:Congress...) for the datalist of iri inputs, read
+        once per store generation."""
+        gen = self.pool.watcher.generation
+        cached = self._classes
+        if cached[0] == gen:
+            return cached[1]
         try:
             o = self.run([(Q_CLASSES, None)], cap=500)[0]
         except HTTPError:
             return []
-        return [short_iri(t.value) for (t,) in o.rows if isinstance(t, ox.NamedNode)
-                and t.value.startswith(vocab.KG)]
+        classes = [short_iri(t.value) for (t,) in o.rows if isinstance(t, ox.NamedNode)
+                   and t.value.startswith(vocab.KG)]
+        self._classes = (gen, classes)
+        return classes
 
     def ask(self, r: Request, name: str) -> Response:
         from kgraph.output import write_rows
