@@ -1,8 +1,9 @@
 """Ingestion speed and memory on a generated corpus (issue 5; extraction speed, issue 3).
 
-    python benchmarks/bench_ingest.py                 # 3,000 reports, ~10 min on 2 cores
+    python benchmarks/bench_ingest.py                 # 2,000 reports, ~10 min on 2 cores
     python benchmarks/bench_ingest.py --docs 500      # quicker
     python benchmarks/bench_ingest.py --profile       # + where the time goes (cProfile)
+    python benchmarks/bench_ingest.py --stages-only --stages 1000   # CPU per stage only
 
 Every measurement runs in a fresh process, as an operator would run it, so that model
 loading, imports and memory are counted the same way for everyone and this process
@@ -56,11 +57,11 @@ models()
 t1 = time.perf_counter()
 paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
 texts = [open(p, encoding="utf-8", newline="").read() for p in paths]
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.process_time()
 for text in texts:
     natasha_full_stack([text])
-t3 = time.perf_counter()
-print(json.dumps({"load": t1 - t0, "process": t3 - t2,
+t3, c3 = time.perf_counter(), time.process_time()
+print(json.dumps({"load": t1 - t0, "process": t3 - t2, "process_cpu": c3 - c2,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -74,11 +75,11 @@ get_analyzer()
 t1 = time.perf_counter()
 paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
 reports = [read_report(p, os.path.dirname(p)) for p in paths]
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), time.process_time()
 for report in reports:
     extract(report)
-t3 = time.perf_counter()
-print(json.dumps({"load": t1 - t0, "process": t3 - t2,
+t3, c3 = time.perf_counter(), time.process_time()
+print(json.dumps({"load": t1 - t0, "process": t3 - t2, "process_cpu": c3 - c2,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -157,6 +158,47 @@ print(json.dumps({"docs": len(reports), "extract_stages": stages,
 """
 
 
+STAGES = r"""
+import json, os, sys, tempfile, time
+from kgraph import analyse, entities, relations, resolve, rdf, vocab
+from kgraph.baseline import models, natasha_full_stack
+from kgraph.extract import Batch
+from kgraph.model import Extraction
+from kgraph.read import read_report
+from kgraph.store import open_store
+analyse.get_analyzer(); models()
+paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
+reports = [read_report(p, os.path.dirname(p)) for p in paths]
+cpu = time.process_time
+ms = {k: 0.0 for k in ("natasha full stack", "kgraph analyse (Natasha + tokens, lemmas)",
+                       "entities.find_entities", "relations.extract_relations",
+                       "resolve.resolve_document (in the report)",
+                       "Batch.resolve (across reports)", "rdf.report_quads",
+                       "store.replace_report")}
+last = {"Batch.resolve (across reports)": 0.0}
+batch, n = Batch(), len(reports)
+with open_store(os.path.join(tempfile.mkdtemp(), "s"), write=True) as store:
+    for k, r in enumerate(reports):
+        steps = []
+        c = cpu(); natasha_full_stack([r.text]); steps.append(cpu() - c)
+        c = cpu(); an = analyse.analyse(r.text); steps.append(cpu() - c)
+        c = cpu(); mentions = entities.find_entities(an, r); steps.append(cpu() - c)
+        c = cpu(); rels = relations.extract_relations(an, mentions, r); steps.append(cpu() - c)
+        ex = Extraction(r, mentions, rels, [(s.start, s.end) for s in an.sents])
+        c = cpu(); resolve.resolve_document(ex); steps.append(cpu() - c)
+        c = cpu(); batch.resolve(ex); steps.append(cpu() - c)
+        c = cpu(); quads = rdf.report_quads(ex, vocab.run_iri("bench")); steps.append(cpu() - c)
+        c = cpu(); store.replace_report(vocab.report_iri(r.id), quads); steps.append(cpu() - c)
+        for key, t in zip(ms, steps):
+            ms[key] += t
+        if k >= n - 100:
+            last["Batch.resolve (across reports)"] += steps[5]
+print(json.dumps({"docs": n, "ms_per_doc": {k: 1000 * v / n for k, v in ms.items()},
+                  "batch_resolve_last_100_ms": 1000 * last["Batch.resolve (across reports)"]
+                  / min(100, n)}))
+"""
+
+
 def run(cmd, env=None, timeout=7200) -> dict:
     """Run a command; wall and CPU time (user+sys of it and its children), its stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -211,7 +253,7 @@ def machine() -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--docs", type=int, default=3000, help="reports to generate (default 3000)")
+    ap.add_argument("--docs", type=int, default=2000, help="reports to generate (default 2000)")
     ap.add_argument("--noop-docs", type=int, default=1000, help="files in the no-op re-run")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", default=None, help="keep the corpus and stores here")
@@ -219,6 +261,9 @@ def main() -> None:
     ap.add_argument("--profile-docs", type=int, default=300)
     ap.add_argument("--blas-compare", type=int, default=0, metavar="N",
                     help="also time raw Natasha with the BLAS default threads on N texts")
+    ap.add_argument("--stages", type=int, default=0, metavar="N",
+                    help="also time each stage per document (CPU, no profiler) on N reports")
+    ap.add_argument("--stages-only", action="store_true", help="only the --stages timing")
     ap.add_argument("--json-out", default=None, help="write all figures as JSON here")
     args = ap.parse_args()
 
@@ -229,6 +274,8 @@ def main() -> None:
     for store in ("store1", "store2", "store1.lock", "store2.lock"):
         p = work / store
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+    if args.stages_only:
+        args.docs = args.stages = args.stages or 1000
     paths = generate(corpus, args.docs, args.seed)
     chars = sum(len(p.read_text(encoding="utf-8")) for p in paths)
     list_file = work / "files.txt"
@@ -242,7 +289,7 @@ def main() -> None:
     print(f"machine: {m['nproc']} cores ({m['cores usable']} usable), {m['ram']}, {m['cpu']}; "
           f"Python {m['python']}", flush=True)
 
-    steps = [
+    steps = [] if args.stages_only else [
         ("natasha", lambda: python_code(NATASHA, list_file, one)),
         ("extract", lambda: python_code(EXTRACT, list_file, one)),
         ("ingest1", lambda: kgraph_ingest([corpus, "--store", work / "store1", "--workers", 1], plain)),
@@ -267,65 +314,75 @@ def main() -> None:
         if name.startswith("ingest") and r["summary"]["failed"]:
             print(err[-2000:])
 
-    n = len(paths)
-    nat, ext, i1, i2 = out["natasha"], out["extract"], out["ingest1"], out["ingest2"]
-    noop = out["noop"]
-    rate = lambda s: (n / s, chars / s)  # noqa: E731
-    print()
-    print(f"{'':34}{'wall s':>9}{'docs/s':>9}{'chars/s':>10}{'CPU s':>9}{'process s':>11}")
-    for label, r, proc in (("raw Natasha full stack", nat, nat["process"]),
-                           ("extraction only (no store)", ext, ext["process"]),
-                           ("kgraph ingest --workers 1", i1, None),
-                           ("kgraph ingest --workers 2", i2, None)):
-        d, c = rate(r["wall"])
-        print(f"{label:34}{r['wall']:9.1f}{d:9.1f}{c:10.0f}{r['cpu']:9.1f}"
-              f"{proc if proc is not None else float('nan'):11.1f}")
-    ratios = {
-        "ingest1_vs_natasha": nat["wall"] / i1["wall"],
-        "ingest1_vs_natasha_cpu": nat["cpu"] / i1["cpu"],
-        "workers2_vs_1": i1["wall"] / i2["wall"],
-        "extract_vs_natasha_process": ext["process"] / nat["process"],
-        "extract_vs_natasha_cpu": ext["cpu"] / nat["cpu"],
-    }
-    out["ratios"] = ratios
-    print()
-    print(f"ingest 1 worker / raw Natasha throughput: {ratios['ingest1_vs_natasha']:.2f} "
-          f"(CPU: {ratios['ingest1_vs_natasha_cpu']:.2f})   target >= 0.8")
-    print(f"ingest 2 workers / 1 worker:              {ratios['workers2_vs_1']:.2f}   target >= 1.7")
-    print(f"extraction-only / Natasha (process time): {ratios['extract_vs_natasha_process']:.2f} "
-          f"(CPU: {ratios['extract_vs_natasha_cpu']:.2f})   target <= 1.25")
-    s = noop["summary"]
-    print(f"no-op re-run over {s['unchanged']} unchanged reports (store of {n}): "
-          f"{noop['wall']:.2f} s wall, ingest itself {s['seconds']:.2f} s   target <= 3 s")
-    print(f"no-op re-run over the whole folder ({n}): {out['noop_all']['wall']:.2f} s")
-    p1, p2 = i1["summary"]["peak_rss_mb"], i2["summary"]["peak_rss_mb"]
-    print(f"peak RSS: 1 worker (extracts in the main process) {p1['main']:.0f} MB; "
-          f"2 workers: each worker <= {p2['workers']:.0f} MB, main {p2['main']:.0f} MB; "
-          f"raw Natasha {nat['rss_mb']:.0f} MB   target <= 600 MB per worker")
-    if args.blas_compare:
-        a, b = out["natasha_sample_1thread"], out["natasha_sample_blas_default"]
-        print(f"raw Natasha on {args.blas_compare} texts: 1 BLAS thread {a['process']:.1f} s "
-              f"({a['cpu']:.1f} s CPU), BLAS default {b['process']:.1f} s ({b['cpu']:.1f} s CPU)")
-    if args.profile:
-        pf = work / "profile.txt"
-        pf.write_text("\n".join(map(str, paths[:args.profile_docs])), encoding="utf-8")
-        prof = python_code(PROFILE, pf, one)
-        out["profile"] = {k: v for k, v in prof.items() if k not in ("out", "err")}
-        print(f"\nprofile (cProfile, {prof['docs']} reports; cProfile inflates Python code "
-              f"relative to numpy)")
-        total = prof["extract_stages"].get("extract (all)", 1.0)
-        for k, v in prof["extract_stages"].items():
-            print(f"  {k:44}{v:8.2f} s {100 * v / total:5.0f}%")
-        print("  kgraph functions by own time:")
-        for tt, ct, nc, name in prof["extract_top_own"]:
-            print(f"    {tt:7.2f} s own {ct:7.2f} s cum {nc:8d} calls  {name}")
-        print("  library functions by own time:")
-        for tt, ct, nc, name in prof["extract_top_libs"]:
-            print(f"    {tt:7.2f} s own {ct:7.2f} s cum {nc:8d} calls  {name}")
-        print("  ingest --workers 1, main loop:")
-        itotal = prof["ingest_stages"].get("ingest (all)", 1.0)
-        for k, v in prof["ingest_stages"].items():
-            print(f"    {k:44}{v:8.2f} s {100 * v / itotal:5.0f}%")
+    if not args.stages_only:
+        n = len(paths)
+        nat, ext, i1, i2 = out["natasha"], out["extract"], out["ingest1"], out["ingest2"]
+        noop = out["noop"]
+        rate = lambda s: (n / s, chars / s)  # noqa: E731
+        print()
+        print(f"{'':30}{'wall s':>8}{'docs/s':>8}{'chars/s':>9}{'CPU s':>8}"
+              f"{'process s':>11}{'process CPU s':>15}")
+        for label, r in (("raw Natasha full stack", nat), ("extraction only (no store)", ext),
+                         ("kgraph ingest --workers 1", i1), ("kgraph ingest --workers 2", i2)):
+            d, c = rate(r["wall"])
+            print(f"{label:30}{r['wall']:8.1f}{d:8.1f}{c:9.0f}{r['cpu']:8.1f}"
+                  f"{r.get('process', float('nan')):11.1f}{r.get('process_cpu', float('nan')):15.1f}")
+        ratios = {
+            "ingest1_vs_natasha": nat["wall"] / i1["wall"],
+            "ingest1_vs_natasha_cpu": nat["cpu"] / i1["cpu"],
+            "workers2_vs_1": i1["wall"] / i2["wall"],
+            "extract_vs_natasha_process": ext["process"] / nat["process"],
+            "extract_vs_natasha_cpu": ext["process_cpu"] / nat["process_cpu"],
+        }
+        out["ratios"] = ratios
+        print()
+        print(f"ingest 1 worker / raw Natasha throughput: {ratios['ingest1_vs_natasha']:.2f} "
+              f"(CPU: {ratios['ingest1_vs_natasha_cpu']:.2f})   target >= 0.8")
+        print(f"ingest 2 workers / 1 worker:              {ratios['workers2_vs_1']:.2f}   target >= 1.7")
+        print(f"extraction-only / Natasha (models loaded; wall): {ratios['extract_vs_natasha_process']:.2f} "
+              f"(CPU: {ratios['extract_vs_natasha_cpu']:.2f})   target <= 1.25")
+        s = noop["summary"]
+        print(f"no-op re-run over {s['unchanged']} unchanged reports (store of {n}): "
+              f"{noop['wall']:.2f} s wall, ingest itself {s['seconds']:.2f} s   target <= 3 s")
+        print(f"no-op re-run over the whole folder ({n}): {out['noop_all']['wall']:.2f} s")
+        p1, p2 = i1["summary"]["peak_rss_mb"], i2["summary"]["peak_rss_mb"]
+        print(f"peak RSS: 1 worker (extracts in the main process) {p1['main']:.0f} MB; "
+              f"2 workers: each worker <= {p2['workers']:.0f} MB, main {p2['main']:.0f} MB; "
+              f"raw Natasha {nat['rss_mb']:.0f} MB   target <= 600 MB per worker")
+        if args.blas_compare:
+            a, b = out["natasha_sample_1thread"], out["natasha_sample_blas_default"]
+            print(f"raw Natasha on {args.blas_compare} texts: 1 BLAS thread {a['process']:.1f} s "
+                  f"({a['cpu']:.1f} s CPU), BLAS default {b['process']:.1f} s ({b['cpu']:.1f} s CPU)")
+        if args.profile:
+            pf = work / "profile.txt"
+            pf.write_text("\n".join(map(str, paths[:args.profile_docs])), encoding="utf-8")
+            prof = python_code(PROFILE, pf, one)
+            out["profile"] = {k: v for k, v in prof.items() if k not in ("out", "err")}
+            print(f"\nprofile (cProfile, {prof['docs']} reports; cProfile inflates Python code "
+                  f"relative to numpy)")
+            total = prof["extract_stages"].get("extract (all)", 1.0)
+            for k, v in prof["extract_stages"].items():
+                print(f"  {k:44}{v:8.2f} s {100 * v / total:5.0f}%")
+            print("  kgraph functions by own time:")
+            for tt, ct, nc, name in prof["extract_top_own"]:
+                print(f"    {tt:7.2f} s own {ct:7.2f} s cum {nc:8d} calls  {name}")
+            print("  library functions by own time:")
+            for tt, ct, nc, name in prof["extract_top_libs"]:
+                print(f"    {tt:7.2f} s own {ct:7.2f} s cum {nc:8d} calls  {name}")
+            print("  ingest --workers 1, main loop:")
+            itotal = prof["ingest_stages"].get("ingest (all)", 1.0)
+            for k, v in prof["ingest_stages"].items():
+                print(f"    {k:44}{v:8.2f} s {100 * v / itotal:5.0f}%")
+    if args.stages:
+        sf = work / "stages.txt"
+        sf.write_text("\n".join(map(str, paths[:args.stages])), encoding="utf-8")
+        st = python_code(STAGES, sf, one)
+        out["stages"] = {k: v for k, v in st.items() if k not in ("out", "err")}
+        print(f"\nCPU per document, {st['docs']} reports, one stage after another (no profiler):")
+        for k, v in st["ms_per_doc"].items():
+            print(f"  {k:46}{v:7.1f} ms")
+        print(f"  {'Batch.resolve over the last 100 reports':46}"
+              f"{st['batch_resolve_last_100_ms']:7.1f} ms  (grows with the reports before)")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -14,7 +14,7 @@ from kgraph import gazetteer
 from kgraph import lexicon as lx
 from kgraph.analyse import Analysis, Token, get_analyzer
 from kgraph.model import Mention, Report
-from kgraph.names import parse_person
+from kgraph.names import is_first_name, parse_person
 from kgraph.phrases import (
     DASHES,
     adjectival,
@@ -36,7 +36,7 @@ from kgraph.phrases import (
     tidy,
 )
 
-MARKER = re.compile(r"(?:\b(?:г|с|пос|п|ст)\.\s?)$")
+MARKER = re.compile(r"(?<![\d\s]\s)(?<!\d)(?:\b(?:г|с|пос|п|ст)\.[ \u00a0]?)$")
 INITIALS = re.compile(r"\b[А-ЯЁA-ZӘҒҚҢӨҰҮҺІ]\.")
 EPONYM = re.compile(r"\b(?:им\.|имени)\s*\S")
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "І": 1}
@@ -84,8 +84,12 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
     for etype, start, end, normal in an.ner:
         if etype == "PERSON" and common_word(an, start, end):
             continue  # "Модератором стала ...": a capitalised common noun, not a name
+        if etype == "PERSON" and genitive_town(an, start, end):
+            etype, normal = "LOCATION", genitive_town(an, start, end)  # "жители Риддера"
         if etype == "PERSON":
+            start = after_post(an, start, end)
             start = with_surname(an, start, end)
+            start = with_first_name(an, start, end)
             if re.search(r"\b[А-ЯЁӘҒҚҢӨҰҮҺІ]$", an.text[start:end]) and an.text[end:end + 1] == ".":
                 end += 1  # "Тусупбековой А.С." keeps the stop of its last initial
         cut = an.text.find("(", start, end)
@@ -103,6 +107,7 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
                 continue  # `Павлодарской ОУНБ`: the adjective belongs to the name
             start, end, normal = place_extent(an, start, end, normal)
         if etype == "ORGANIZATION":
+            start = after_post(an, start, end)
             end = before_person(an, start, end)
             normal, attrs["kind"] = ner_org(an, start, end, normal)
             attrs["bare"] = generic_org(an, start, end)
@@ -111,6 +116,41 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
 
 
 PATRONYMIC = re.compile(r"(?:вна|чна|вич|ич|қызы|кызы|ұлы|улы)$")
+
+
+def after_post(an: Analysis, start: int, end: int) -> int:
+    """Natasha glues a capitalised post to the name or organisation after it
+    (`Инженер-программист Б.Н. Темирбаев`): the span starts after the post words."""
+    toks = an.tokens_in(start, end)
+    k = 0
+    while k < len(toks) - 1 and (post_head(toks[k]) or toks[k].lemma in lx.POST_MODIFIERS):
+        k += 1
+    return toks[k].start if k else start
+
+
+def with_first_name(an: Analysis, start: int, end: int) -> int:
+    """`Ғалымжан Сейітұлы` where Natasha took only `Сейітұлы` (a Kazakh first name
+    it does not know): a known first name right before the span belongs to it."""
+    i = an.token_at(start)
+    if not i or len(an.tokens_in(start, end)) > 2:
+        return start
+    prev = an.tokens[i - 1]
+    if is_name_word(prev) and is_first_name(prev.text) and an.text[prev.end:start] == " ":
+        return prev.start
+    return start
+
+
+def genitive_town(an: Analysis, start: int, end: int) -> str | None:
+    """A town in an oblique case that Natasha takes for a person (`Риддера`):
+    its nominative when the gazetteer knows it."""
+    toks = an.tokens_in(start, end)
+    if len(toks) != 1 or INITIALS.search(an.text[start:end]):
+        return None
+    gaz = gazetteer.load()
+    for form in {toks[0].lemma.capitalize(), geo_name(toks[0].text) or ""}:
+        if form and gaz.lookup(form, "LOCATION"):
+            return form
+    return None
 
 
 def with_surname(an: Analysis, start: int, end: int) -> int:
@@ -145,13 +185,16 @@ def place_extent(an: Analysis, start: int, end: int, normal: str) -> tuple[int, 
 
 
 def before_person(an: Analysis, start: int, end: int) -> int:
-    """Natasha runs `Омской ГОНБ им. А.С. Пушкина Т.Н. Гребенщикова` together: an
-    organisation stops where a person starts, unless the person is its eponym."""
-    for etype, pstart, _, _ in an.ner:
-        if etype == "PERSON" and start < pstart < end:
-            before = an.text[start:pstart].rstrip()
-            if not before.endswith(("им.", "имени")):
-                return len(an.text[:pstart].rstrip())
+    """Natasha runs `Омской ГОНБ им. А.С. Пушкина Т.Н. Гребенщикова` or `ЦБС Ғалымжан
+    Қуандықов` together: an organisation stops where a person starts (a person Natasha
+    found, or a known first name), unless the person is its eponym."""
+    starts = [s for t, s, _, _ in an.ner if t == "PERSON" and start < s < end]
+    starts += [t.start for t in an.tokens_in(start, end)[1:]
+               if is_name_word(t) and is_first_name(t.text) and not t.text.isupper()]
+    for pstart in sorted(starts):
+        before = an.text[start:pstart].rstrip()
+        if not before.endswith(("им.", "имени")) and not before.endswith(" им"):
+            return len(an.text[:pstart].rstrip())
     return end
 
 
@@ -199,6 +242,31 @@ def rule_persons(an: Analysis, cands: list[Mention]) -> list[Mention]:
         if any(p.start < end and start < p.end for p in persons):
             continue
         out.append(Mention("", "PERSON", start, end, text, text, attrs={"source": "rule"}))
+    return out + first_name_persons(an, persons + out)
+
+
+def first_name_persons(an: Analysis, persons: list[Mention]) -> list[Mention]:
+    """`Ғалымжан Қуандықов`, `Әлия Серікқызы Омарова`: a known first name and the
+    capitalised words after it, which Natasha misses for Kazakh names."""
+    out = []
+    for sent in an.sents:
+        i = sent.first
+        while i < sent.last:
+            tok = an.tokens[i]
+            j = i + 1
+            if is_name_word(tok) and not tok.text.isupper() and is_first_name(tok.text):
+                while j < sent.last and j - i < 3 and is_name_word(an.tokens[j]) \
+                        and an.text[an.tokens[j - 1].end:an.tokens[j].start] == " " \
+                        and not adjectival(an.tokens[j]):
+                    j += 1
+            if j - i >= 2 and not any(p.start < an.tokens[j - 1].end and tok.start < p.end
+                                      for p in persons):
+                start, end = tok.start, an.tokens[j - 1].end
+                out.append(Mention("", "PERSON", start, end, an.text[start:end], an.text[start:end],
+                                   attrs={"source": "rule"}))
+                i = j
+            else:
+                i += 1
     return out
 
 
@@ -287,8 +355,12 @@ def looks_like_place(an: Analysis, start: int, end: int) -> bool:
 def inside_org_name(an: Analysis, start: int) -> bool:
     """Is the token at `start` followed by an organisation noun it modifies?"""
     i = an.token_at(start)
-    nxt = an.tokens[i + 1] if i is not None and i + 1 < len(an.tokens) else None
-    return nxt is not None and (org_head(nxt) or is_modifier(nxt))
+    if i is None:
+        return False
+    j = i + 1
+    while j < len(an.tokens) and j - i < 5 and is_modifier(an.tokens[j]):
+        j += 1  # "Павлодарской областной универсальной научной библиотеки"
+    return j < len(an.tokens) and org_head(an.tokens[j])
 
 
 def is_place_adjective(an: Analysis, start: int, end: int) -> bool:

@@ -235,10 +235,16 @@ def _run_pool(jobs: list[Job], workers: int):
             initializer=_init_worker, initargs=(state, tuple(_INHERITED_FDS), os.getpid()))
         futures = {}
         broken = False
+        # at most `window` reports submitted and not yet taken: when the writer is
+        # slower than the workers, extractions must not pile up in memory
+        window = 4 * workers
+        submitted = 0
         try:
-            for i in batch:
-                futures[i] = executor.submit(_pool_task, i, jobs[i])
-            for i in batch:
+            for taken, i in enumerate(batch):
+                while submitted < len(batch) and submitted - taken < window:
+                    j = batch[submitted]
+                    futures[j] = executor.submit(_pool_task, j, jobs[j])
+                    submitted += 1
                 results[i] = futures[i].result()
                 del futures[i]  # a done future holds its extraction: let it go
                 while nxt in results:

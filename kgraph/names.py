@@ -371,6 +371,11 @@ def _add_male_oblique(out: dict, word: str) -> None:
         _add(out, cases, "m", stem)
 
 
+def is_first_name(word: str) -> bool:
+    """A first name the shipped Kazakh list or pymorphy's dictionary knows."""
+    return _name_readings(word) is not None
+
+
 def first_name_readings(word: str) -> dict:
     """{(case, gender): nominative} for a first name: known, or by its ending."""
     known = _name_readings(word)

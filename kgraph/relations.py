@@ -75,6 +75,14 @@ SPEAK = {"выступить", "выступать", "рассказать", "р
 ACT = {"открыть", "завершить", "закрыть", "обратиться", "приветствовать", "вручить",
        "получить", "вести", "подготовить", "сделать", "провести", "занять", "присудить",
        "наградить", "поздравить"}
+# leading an event or a part of it: `Заседание вела`, `Секцию модерировала`
+MODERATE = {"вести", "модерировать", "председательствовать"}
+# choosing a person for a role at an event: `X избрали председателем жюри`
+ELECT = {"избрать", "выбрать", "назначить", "утвердить", "включить", "избираться"}
+# honouring a person at an event: `X наградили грамотой`, `чествовали X`
+HONOUR = {"наградить", "чествовать", "удостоить", "награждать"}
+# giving a prize to a person (in the dative): `дипломы вручили X и Y`
+GIVE = {"вручить", "присудить", "вручать", "присуждать"}
 # predicate nouns: `Модератором стала`, `Гостем встречи стала`, `участники семинара`
 ROLE_NOUNS = {"модератор": "moderator", "ведущий": "moderator", "гость": "guest",
               "председатель": "jury", "жюри": "jury", "участник": "participant",
@@ -92,7 +100,7 @@ PRESS = {"журналист", "корреспондент", "интервью",
 # every word that can make a clause about taking part
 ALL_TRIGGERS = (SPEAK | ACT | PARTICIPATE | PARTICIPATE_EXPLICIT | set(ROLE_NOUNS) | TALK_NOUNS
                 | {"принять", "участие", "делегация", "делегат", "возглавить", "возглавлять",
-                   "жюри", "комиссия", "войти", "вести"})
+                   "жюри", "комиссия", "войти"} | MODERATE)
 # organising: `организовали`, `организатором выступил`, `провела конференцию`
 ORGANISE = {"организовать", "провести", "проводить", "проводиться", "подготовить",
             "координировать", "представить", "организовывать"}
@@ -118,10 +126,23 @@ EVENT_ANAPHORS = {"семинар", "форум", "конференция", "к�
                   "экспозиция", "церемония", "учеба", "вечер", "фестиваль", "праздник",
                   "презентация", "тренинг", "вебинар", "чтение", "обучение", "стажировка",
                   "круглый", "конкурсный", "марафон", "квест", "лекция", "открытие",
-                  "неделя", "декада", "месячник", "закрытие"}
+                  "неделя", "декада", "месячник", "закрытие",
+                  # parts and stages: `Этап организовала`, `Секцию модерировала`
+                  "этап", "тур", "секция", "мастер-класс", "практикум", "консультация",
+                  "дискуссия", "финал", "экскурсия", "смотр", "олимпиада", "викторина",
+                  "ярмарка", "сессия", "слет", "день"}
 ANAPHOR_SAME = {"экспозиция": "выставка", "конкурсный": "конкурс", "круглый": "стол",
                 "обучение": "*", "стажировка": "*", "мероприятие": "*", "вечер": "*",
                 "открытие": "*", "закрытие": "*", "праздник": "*"}
+# third-person pronouns that can stand for an event, with the genders they agree with
+EVENT_PRONOUNS = {"ней": ("Fem",), "нее": ("Fem",), "неё": ("Fem",), "ее": ("Fem",),
+                  "её": ("Fem",), "нем": ("Masc", "Neut"), "нём": ("Masc", "Neut"),
+                  "него": ("Masc", "Neut"), "нему": ("Masc", "Neut"),
+                  "его": ("Masc", "Neut"), "ним": ("Masc", "Neut"), "них": "Plur",
+                  "их": "Plur"}
+# nouns of an event's frame after a possessive: `в его работе`, `в ее рамках`
+EVENT_FRAMES = {"работа", "рамка", "ход", "программа", "время", "участник", "организатор",
+                "открытие", "закрытие", "завершение", "итог", "гость"}
 # generic nouns for events: `приняла участие в мероприятиях, посвященных X`
 GENERIC_EVENTS = {"мероприятие", "событие", "торжество"}
 # moments of an event, not events: `открытие форума`, `закрытие недели`
@@ -395,6 +416,7 @@ class Facts:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.best: dict[tuple, tuple[float, Relation, int]] = {}
+        self.denied: set[tuple] = set()
         self.order = 0
 
     def key(self, m: Mention) -> tuple:
@@ -423,9 +445,14 @@ class Facts:
                 role = old[1].role
             self.best[k] = (strength, Relation(typ, head.id, tail.id, role), self.order)
 
+    def deny(self, typ: str, head: Mention, tail: Mention) -> None:
+        """The text says the fact does not hold (`в вебинаре не участвовала`): it is
+        dropped whatever other clause suggested it."""
+        self.denied.add((self.key(head), typ, self.key(tail)))
+
     def relations(self) -> list[Relation]:
         by = self.doc.by_id
-        rels = [r for _, r, _ in self.best.values()]
+        rels = [r for k, (_, r, _) in self.best.items() if k not in self.denied]
         return sorted(rels, key=lambda r: (by[r.head].start, r.type, by[r.tail].start))
 
 
@@ -526,9 +553,30 @@ def _is_predicate(t: Token) -> bool:
     """A finite verb, a short passive participle (`была организована`) or a finite
     auxiliary: the predicate of a clause."""
     if t.pos not in ("VERB", "AUX"):
-        return False
+        return _mistagged_past(t)
     form = t.feats.get("VerbForm")
     return form == "Fin" or (form == "Part" and t.feats.get("Variant") == "Short")
+
+
+INFINITIVE = re.compile(r"([аеиоуыяюё]ть|[аеиоуыяюё]ться|чь|чься|[сз]ти|[сз]тись|..честь|"
+                        r"класть|красть|пасть)$")
+
+
+def _infinitive(lemma: str) -> bool:
+    """A verb's lemma: `модерировать`, `провести`, `прочесть`; not a noun with a
+    consonant before -ть (`гость`, `область`, `часть`, `весть`)."""
+    return bool(INFINITIVE.search(lemma))
+
+
+PAST_END = ("л", "ла", "ло", "ли", "лся", "лась", "лось", "лись")
+
+
+def _mistagged_past(t: Token) -> bool:
+    """A past-tense verb the tagger took for a noun after an object in front
+    (`Секцию «...» модерировала X`): the lemmatiser still gives the infinitive."""
+    lem = _norm(t.lemma)
+    return t.pos in ("NOUN", "PROPN", "ADJ") and _infinitive(lem) \
+        and _norm(t.text).endswith(PAST_END) and t.text[:1].islower()
 
 
 PARTICIPLE_END = re.compile(r"(вш|[её]дш|ющ|ящ|ащ|ущ|нн|[её]нн|ем|им|т)(ий|ая|ое|ие|ей|его|ем|"
@@ -539,7 +587,7 @@ def _is_participle(t: Token) -> bool:
     if t.feats.get("VerbForm") == "Part" and t.feats.get("Variant") != "Short":
         return True
     lem = _norm(t.lemma)
-    return (lem.endswith(("ть", "ться", "чь")) and t.pos != "VERB"
+    return (_infinitive(lem) and t.pos != "VERB"
             and bool(PARTICIPLE_END.search(_norm(t.text))))
 
 
@@ -663,7 +711,9 @@ def _segment(doc: Doc) -> None:
             elif l1 in ("что", "чтобы") and n1.pos in ("SCONJ", "PRON"):
                 new = Clause(len(doc.clauses), si, "comp", parent=cur.idx, heading=heading)
             elif _segment_has_predicate(doc, i + 1, s.last):
-                has_pred = any(_is_predicate(an.tokens[k]) for k in cur.toks)
+                # (a participial clause has its participle for a predicate: `Конкурс,
+                # организованный X, прошел в мае`)
+                has_pred = cur.kind == "part" or any(_is_predicate(an.tokens[k]) for k in cur.toks)
                 if cur.kind != "main" and has_pred:
                     # the relative clause is over: the main clause resumes
                     back = cur
@@ -689,7 +739,7 @@ def _clause_lemmas(doc: Doc, c: Clause) -> set[str]:
 
 
 def _is_verbal(t: Token) -> bool:
-    return t.pos in ("VERB", "AUX") or _is_participle(t)
+    return t.pos in ("VERB", "AUX") or _is_participle(t) or _mistagged_past(t)
 
 
 def _pred_lemmas(doc: Doc, c: Clause) -> set[str]:
@@ -965,16 +1015,23 @@ class EventContext:
         c = doc.clause_of(e)
         i = doc.first_tok(e) - 1
         seen_noun = False
+        # `провела в рамках [конференции] мастер-класс`: the umbrella frames the event
+        # named between, not this one
+        other_event = False
         while c is not None and i >= 0 and doc.clause_of_tok.get(i) is c:
             t = doc.an.tokens[i]
             lem, w = _norm(t.lemma), _norm(t.text)
             if doc.in_mention(i) and not any(a.type == "EVENT" for a in doc.tok_mentions[i]):
                 i -= 1
                 continue
+            if any(a.type == "EVENT" for a in doc.tok_mentions.get(i, [])) or (
+                    lem in EVENT_ANAPHORS and not doc.in_mention(i) and not (
+                        i == doc.first_tok(e) - 1 and e.text.startswith(("«", '"')))):
+                other_event = True  # (`акции «Бір ел»`: the noun of a bare title is its own)
             if w in ("о", "об", "обо", "про"):
                 return "topic"
             if w in ("рамках", "эгидой") or lem in ("эгида",):
-                return "umbrella"
+                return "ok" if other_event else "umbrella"
             if lem in MATERIAL and not seen_noun:
                 return "material"
             if _is_predicate(t) or t.pos == "VERB" or t.text in (",", "(", "–"):
@@ -1059,6 +1116,8 @@ class EventContext:
             return None
         if any(doc.lemma(k) in OTHER_EVENT for k in range(max(0, i - 2), i)):
             return None
+        if lem == "день" and not self._day_anaphor(i):
+            return None
         want = ANAPHOR_SAME.get(lem, lem)
         if lem in EVENT_MOMENTS and (self.resolve(c, i + 1) is not None or any(
                 m.type == "EVENT" for m in doc.tok_mentions.get(i + 1, []))):
@@ -1071,6 +1130,69 @@ class EventContext:
             if kind == want or kind.startswith(want) or ANAPHOR_SAME.get(kind) == want:
                 return e
         return c.focus if c.focus is not None and doc.event_kind(c.focus) == want else None
+
+    def _day_anaphor(self, i: int) -> bool:
+        """`в рамках методического дня`, `Гостями дня стали`: `день` is an event only
+        with a plain adjective or alone, not as a span of time (`в этот же день`,
+        `в первый день`, `день открытия`, `на следующий день`)."""
+        doc = self.doc
+        prev = doc.an.tokens[i - 1] if i > 0 else None
+        if prev is not None and (prev.pos in ("DET", "NUM") or _norm(prev.lemma) in
+                                 {"этот", "тот", "же", "один", "первый", "второй", "третий",
+                                  "последний", "весь", "целый", "каждый"}):
+            return False
+        nxt = doc.tok(i + 1)
+        return not (nxt is not None and nxt.pos in ("NOUN", "PROPN") and nxt.sent == doc.an.tokens[i].sent
+                    and nxt.feats.get("Case") == "Gen")
+
+    def pronoun(self, c: Clause, i: int) -> Mention | None:
+        """The event a third-person pronoun at token i stands for: `На ней выступил`,
+        `В его работе приняли участие`, `Провела его`, `ее перевезут`. The last event
+        named in this or the two previous sentences whose head agrees with the
+        pronoun in gender and number (`ней` -> the section, not the congress before
+        it); the focus when none agrees."""
+        doc = self.doc
+        w = doc.word(i)
+        if w not in EVENT_PRONOUNS or doc.in_mention(i):
+            return None
+        want = EVENT_PRONOUNS[w]
+        t = doc.an.tokens[i]
+        cands = [e for e in self.events if e.end <= t.start and doc.is_top(e)
+                 and doc.sent_of(e) >= t.sent - 2 and self.context[e.id] != "material"]
+        for e in reversed(cands):
+            h = doc.head(e)
+            if h is None:
+                continue
+            num, gen = h.feats.get("Number"), h.feats.get("Gender")
+            if want == "Plur":
+                if num == "Plur":
+                    return e
+            elif num != "Plur" and gen in want:
+                return e
+        return c.focus if want != "Plur" else None
+
+    def pronouns(self, c: Clause) -> list[tuple[int, Mention]]:
+        """Event pronouns of a clause: after a preposition (`на ней`, `в нем`), a
+        possessive of the event's frame (`в его работе`, `в ее рамках`), or right
+        next to a verb (`Провела его`, `Его организовали`)."""
+        doc = self.doc
+        out = []
+        for i in c.toks:
+            if doc.word(i) not in EVENT_PRONOUNS or doc.in_mention(i):
+                continue
+            prev, nxt = doc.tok(i - 1), doc.tok(i + 1)
+            after_prep = prev is not None and doc.word(i - 1) in PREPOSITIONS
+            frame = nxt is not None and doc.lemma(i + 1) in EVENT_FRAMES
+            by_verb = any(t is not None and t.sent == doc.an.tokens[i].sent and (
+                _is_predicate(t) or t.feats.get("VerbForm") == "Inf") for t in (prev, nxt))
+            if not (after_prep or frame or by_verb):
+                continue
+            if doc.word(i) in ("его", "ее", "её", "их") and not (frame or by_verb):
+                continue  # `у его коллег`: a person's, not an event's
+            e = self.pronoun(c, i)
+            if e is not None:
+                out.append((i, e))
+        return out
 
     def anaphors(self, c: Clause) -> list[tuple[int, Mention]]:
         out = []
@@ -1299,6 +1421,8 @@ def _subjects(doc: Doc, c: Clause, types=("ORGANIZATION", "PERSON")) -> list[Men
             continue
         if not doc.in_mention(prev) and doc.lemma(prev) in STAFF | WORK_NOUNS:
             continue
+        if m.type == "PERSON" and _genitive_of_noun(doc, m):
+            continue
         if m.type == "ORGANIZATION":
             if _is_parent_after_unit(doc, m):
                 continue
@@ -1308,6 +1432,23 @@ def _subjects(doc: Doc, c: Clause, types=("ORGANIZATION", "PERSON")) -> list[Men
                 continue  # a genitive complement of a noun
         out.append(m)
     return out
+
+
+def _genitive_of_noun(doc: Doc, m: Mention) -> bool:
+    """`произведения писателя Василия Шукшина`, `письма [post] X`: a person in the
+    genitive after a noun (behind their post, if any) is an author or an owner, not an
+    actor; a talk noun's speaker is read elsewhere (`выступление X`)."""
+    first = m
+    posts = doc.posts_of.get(m.id, [])
+    if posts and posts[0].end <= m.start and doc.last_tok(posts[0]) == doc.first_tok(m) - 1:
+        first = posts[0]
+    prev = doc.tok(doc.first_tok(first) - 1)
+    if prev is None or doc.in_mention(prev.i) or prev.pos != "NOUN" or \
+            prev.sent != doc.an.tokens[doc.first_tok(m)].sent or _norm(prev.lemma) in TALK_NOUNS:
+        return False
+    words = doc.tokens(first) if first is not m else []
+    heads = [t for t in doc.tokens(m) + words[:1] if t.pos in ("PROPN", "NOUN")]
+    return bool(heads) and all(t.feats.get("Case") == "Gen" for t in heads)
 
 
 def _gender(doc: Doc, m: Mention) -> str | None:
@@ -1368,6 +1509,17 @@ def _is_planned(doc: Doc, c: Clause) -> bool:
     return bool(_predicate_lemmas(doc, c) & PLAN)
 
 
+def _is_negated(doc: Doc, c: Clause) -> bool:
+    """`Сама она в вебинаре не участвовала`, `не смогла приехать`: a predicate under
+    `не` states that nothing happened (`не только выступила, но и ...` is not it)."""
+    for i in c.toks:
+        if doc.word(i) in ("не", "ни") and not doc.in_mention(i):
+            t = doc.tok(i + 1)
+            if t is not None and (_is_predicate(t) or t.pos == "VERB"):
+                return True
+    return False
+
+
 def _clause_events(doc: Doc, ev: EventContext, c: Clause, fallback: bool = True) -> list[Mention]:
     """The events a clause's predicate is about: named ones, anaphors, the anchor of a
     relative clause, else the focus."""
@@ -1379,10 +1531,11 @@ def _clause_events(doc: Doc, ev: EventContext, c: Clause, fallback: bool = True)
         return _uniq(out)
     if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "EVENT":
         return [c.anchor]
-    # a pronoun object: `Провела его`, `Его организовали`, `Участие в нем приняли`
-    if any(doc.word(i) in ("его", "ее", "её", "нем", "нём", "ней", "нему", "него", "нее")
-           and not doc.in_mention(i) for i in c.toks):
-        return [c.focus] if c.focus else []
+    # a pronoun: `Провела его`, `Его организовали`, `Участие в нем приняли`, `На ней
+    # выступил`
+    out = [e for _, e in ev.pronouns(c)]
+    if out:
+        return _uniq(out)
     if _elliptic(doc, c):
         return _clause_events(doc, ev, doc.clauses[c.prev], fallback)
     return [c.focus] if (fallback and c.focus is not None) else []
@@ -1421,9 +1574,10 @@ def _object_events(doc: Doc, ev: EventContext, c: Clause, verb_lemmas: set[str])
     for v in verbs:
         # `Провела его`, `Его организовали`
         for k in (v - 1, v + 1):
-            if doc.word(k) in ("его", "ее", "её", "их") and not doc.in_mention(k) \
-                    and c.focus is not None:
-                out.append(c.focus)
+            if doc.word(k) in ("его", "ее", "её", "их") and not doc.in_mention(k):
+                e = ev.pronoun(c, k)
+                if e is not None:
+                    out.append(e)
     return _uniq(out)
 
 
@@ -1470,10 +1624,11 @@ def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
         for e in c.mentions:
             if e.type != "EVENT":
                 continue
-            owners = [o for o in doc.children[e.id] if o.type == "ORGANIZATION"]
+            owners = [o for o in doc.children[e.id] if o.type == "ORGANIZATION"
+                      and _owner_genitive(doc, e, o)]
             if owners and doc.event_kind(e) != "день":
                 facts.add("ORGANIZES", owners[0], e, 3, "organiser")
-        if _is_planned(doc, c):
+        if _is_planned(doc, c) or _is_negated(doc, c):
             continue
         # `Организаторами форума выступили A и B`, `Организатором акции выступил A`
         if "организатор" in lem and (_is_role_noun(doc, c, "организатор") or _elliptic(doc, c)):
@@ -1490,6 +1645,10 @@ def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
             evs = _object_events(doc, ev, c, verbs)
             if c.kind == "rel" and c.anchor is not None and c.anchor.type == "EVENT" and \
                     not ev.explicit(c):
+                evs = [c.anchor]
+            if _passive_participle_of_event(doc, ev, c):
+                # `выставка «...», подготовленная отделом редких книг`: the agent in
+                # the instrumental organises the event the participle describes
                 evs = [c.anchor]
             if "проведение" in lem and not evs:
                 evs = [e for _, e in ev.anaphors(c)]  # `координировала проведение акции`
@@ -1524,6 +1683,29 @@ def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
                         facts.add("ORGANIZES", host, e, 2, "organiser")
 
 
+PASSIVE_PARTICIPLE = re.compile(r"(нн|т)(ый|ая|ое|ые|ой|ого|ую|ом|ых|ым|ому|ыми)$")
+
+
+def _passive_participle_of_event(doc: Doc, ev: EventContext, c: Clause) -> bool:
+    """A participial clause opened by a passive participle (`подготовленная`,
+    `организованный`, `проведенного`) that describes an event and names no other."""
+    if c.kind != "part" or c.anchor is None or c.anchor.type != "EVENT" or ev.explicit(c):
+        return False
+    t = doc.an.tokens[c.toks[0]]
+    return t.feats.get("Voice") == "Pass" or bool(PASSIVE_PARTICIPLE.search(_norm(t.text)))
+
+
+def _owner_genitive(doc: Doc, e: Mention, o: Mention) -> bool:
+    """An organisation in an event's name owns it when it is the name's own genitive
+    (`конференция [РБА]`, `заседание [Совета КБС]`), not inside a complement of its
+    topic or audience (`практикум по составлению паспорта [сельской библиотеки]`,
+    `семинар для сотрудников [ЦБС]`)."""
+    for i in range(doc.first_tok(e), doc.first_tok(o)):
+        if doc.word(i) in PREPOSITIONS or doc.an.tokens[i].text == "«":
+            return False
+    return True
+
+
 def _host(doc: Doc, e: Mention) -> Mention | None:
     """The library an event takes place in, as stated where the event is named."""
     for c in doc.clauses:
@@ -1544,6 +1726,9 @@ def _role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
         if lem & {"возглавить", "возглавлять", "глава", "руководитель"}:
             return "head-of-delegation"
         return "delegate"
+    among = _among_role(doc, c)
+    if among is not None:
+        return among
     for noun, role in ROLE_NOUNS.items():
         if noun in lem and noun != "организатор" and _is_role_noun(doc, c, noun):
             if noun == "председатель" and not lem & {"жюри", "комиссия"}:
@@ -1553,15 +1738,30 @@ def _role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
         return "jury"
     if lem & {"представить", "презентовать"} and lem & {"экспозиция", "коллекция", "стенд"}:
         return "exhibitor"
-    if "вести" in lem:
+    if lem & MODERATE:
         return "moderator"
     if lem & SPEAK or lem & TALK_NOUNS:
         return "speaker"
     if "представлять" in lem and "себя" not in lem:
         return "participant"
+    if lem & (ELECT | HONOUR):
+        return "participant"
     if ("принять" in lem and "участие" in lem) or lem & (PARTICIPATE - {"представлять"}) \
             or lem & ACT or ("войти" in lem and "состав" in lem) or lem & PARTICIPATE_EXPLICIT:
         return "participant"
+    return None
+
+
+def _among_role(doc: Doc, c: Clause) -> str | None:
+    """`В числе участников форума – X`, `Среди гостей были X и Y`, `среди
+    победителей – X`: the role of a group the named persons are counted in."""
+    for i in c.toks:
+        if doc.in_mention(i) or doc.lemma(i) not in ROLE_NOUNS:
+            continue
+        if doc.word(i - 1) == "среди" or (doc.word(i - 1) == "числе" and doc.word(i - 2) == "в"):
+            role = ROLE_NOUNS[doc.lemma(i)]
+            if role != "organiser":
+                return role
     return None
 
 
@@ -1626,6 +1826,30 @@ def _persons(doc: Doc, c: Clause) -> list[Mention]:
     return out
 
 
+def _chosen(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
+    """Persons who take part as the object of the clause: elected or appointed to a
+    role (`Полякову участники секции избрали в рабочую группу`, `Председателем жюри
+    избрали X`), honoured (`наградили X`), or the recipients of a prize (`дипломы
+    вручили X и Y`); not the object of thanks or praise (`поблагодарили X`)."""
+    cases = set()
+    if lem & (ELECT | HONOUR):
+        cases.add("Acc")
+    if lem & GIVE:
+        cases.add("Dat")
+    if not cases:
+        return []
+    out = []
+    for m in c.mentions:
+        if m.type != "PERSON" or not doc.is_top(m) or _is_eponym(doc, m):
+            continue
+        i = doc.first_tok(m)
+        if doc.word(i - 1) in PREPOSITIONS or i in doc.in_brackets:
+            continue
+        if any(t.feats.get("Case") in cases for t in doc.tokens(m)):
+            out.append(m)
+    return out
+
+
 def _represented(doc: Doc, c: Clause) -> list[Mention]:
     """The organisation named persons represent: the accusative object of
     `представлять` (`Алтайскую ... библиотеку представляли X и Y`)."""
@@ -1666,7 +1890,8 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
     out = []
     takes_part = ("принять" in lem and "участие" in lem) or bool(lem & {"участвовать",
                                                                        "присоединиться"}) \
-        or ("занять" in lem and "место" in lem) or _is_role_noun(doc, c, "участник")
+        or ("занять" in lem and "место" in lem) or _is_role_noun(doc, c, "участник") \
+        or _among_role(doc, c) == "participant"
     awarded = "присудить" in lem
     for m in c.mentions:
         if m.type != "ORGANIZATION" or not doc.is_top(m):
@@ -1701,12 +1926,16 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
             continue
         _guests(doc, ev, c, facts)
         lem = _elliptic_lemmas(doc, c)
+        if _is_negated(doc, c):
+            _deny_participation(doc, ev, c, lem, facts)
+            continue
         if _is_planned(doc, c):
             continue
         role = _role(doc, c, lem)
         if role is None:
+            _acts_at(doc, ev, c, facts)
             continue
-        persons = _persons(doc, c)
+        persons = _uniq(_persons(doc, c) + _chosen(doc, c, lem))
         orgs = _orgs_participating(doc, c, lem)
         if not persons and not orgs:
             continue
@@ -1729,6 +1958,50 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
                 facts.add("PARTICIPANT_IN", o, e, 3 if e.id in named else 2,
                           "exhibitor" if role == "exhibitor" else "participant")
     _report_back(doc, ev, reporters, facts)
+
+
+def _frame_events(doc: Doc, ev: EventContext, c: Clause) -> list[Mention]:
+    """Events a clause places its action in: a locative `на церемонии`, `в семинаре`,
+    `на ней`, or `во время семинара`, `в ходе встречи`; not a direction (`на конкурс`
+    in the accusative) nor an umbrella (`в рамках форума`)."""
+    out = []
+    named = [(doc.first_tok(e), e) for e in ev.explicit(c) if doc.is_top(e)]
+    for i, e in named + ev.anaphors(c) + ev.pronouns(c):
+        w1, w2 = doc.word(i - 1), doc.word(i - 2)
+        if (w2, w1) in (("во", "время"), ("в", "ходе"), ("в", "период")):
+            out.append(e)
+        elif w1 in ("на", "в", "во"):
+            t = doc.an.tokens[i]
+            h = doc.head(e) if doc.in_mention(i) else t
+            case = (h or t).feats.get("Case")
+            if case in ("Loc", None) or doc.word(i) in EVENT_PRONOUNS:
+                out.append(e)
+    return _uniq(out)
+
+
+def _acts_at(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -> None:
+    """A person who does anything at an event was there: `X на церемонии
+    поблагодарила коллег`, `Во время семинара X показал программу`. Only with a
+    finite verb of the person and the event as the clause's own locative frame."""
+    if not any(_is_predicate(doc.an.tokens[i]) for i in c.toks if not doc.in_mention(i)):
+        return
+    frame = _frame_events(doc, ev, c)
+    if not frame:
+        return
+    for p in _persons(doc, c):
+        for e in _with_wholes(ev, c, frame):
+            facts.add("PARTICIPANT_IN", p, e, 3 if doc.clause_of(p) is c else 2, "participant")
+
+
+def _deny_participation(doc: Doc, ev: EventContext, c: Clause, lem: set[str],
+                        facts: Facts) -> None:
+    """`Сама она в вебинаре не участвовала`: the persons of a negated clause of taking
+    part did not attend its events, even if a report-back block suggests it."""
+    if not (lem & PARTICIPATE or {"принять", "участие"} <= lem or lem & PARTICIPATE_EXPLICIT):
+        return
+    for p in _persons(doc, c):
+        for e in _clause_events(doc, ev, c, fallback=False):
+            facts.deny("PARTICIPANT_IN", p, e)
 
 
 def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) -> list[Mention]:

@@ -37,6 +37,7 @@ import csv
 import html
 import io
 import json
+import logging
 import mimetypes
 import os
 import queue
@@ -1531,6 +1532,9 @@ def create_server(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_P
 
     with open_store(location):  # fails early, with the store's own message
         pass
+    # waitress warns at every queued request ("Task queue depth is N"): a burst of
+    # clients is normal here (requests wait for a query worker), not news
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     watcher = StoreWatcher(location, interval=refresh)
     pool = QueryPool(location, size=workers or min(4, os.cpu_count() or 1),
                      timeout=timeout, watcher=watcher)

@@ -151,3 +151,28 @@ def test_places_inside_quoted_speech_are_found():
             "Барнаула и Новосибирска», — сказала директор.")
     places = [m.normal for m in entities(text) if m.type == "LOCATION"]
     assert "Павлодар" in places and "Омск" in places
+
+
+def test_kazakh_first_names_natasha_misses_are_people():
+    text = "Семинар открыл директор ЦБС Ғалымжан Қуандықов."
+    ents = entities(text)
+    assert ("Ғалымжан Қуандықов", "PERSON") in [(m.text, m.type) for m in ents]
+    assert ("директор ЦБС", "PROFESSION") in [(m.text, m.type) for m in ents]
+
+
+def test_a_capitalised_post_is_not_part_of_the_name():
+    text = "Инженер-программист Б.Н. Темирбаев рассказал о каталоге."
+    ents = entities(text)
+    assert [m.text for m in ents if m.type == "PERSON"] == ["Б.Н. Темирбаев"]
+
+
+def test_towns_in_the_genitive_are_places_not_people():
+    places = spans("Делегация посетила библиотеки Риддера и Баянаула.", "LOCATION")
+    assert ("Риддера", "Риддер") in places and ("Баянаула", "Баянаул") in places
+
+
+def test_a_dateline_year_marker_is_no_town():
+    text = "12 декабря 2024 г.\nВ библиотеке прошел методический день."
+    ents = entities(text)
+    assert not [m for m in ents if m.type == "LOCATION"]
+    assert ("методический день", "EVENT") in [(m.text, m.type) for m in ents]

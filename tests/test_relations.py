@@ -503,3 +503,530 @@ def test_planned_event_is_neither_organised_nor_attended(analyse):
     assert ("фестиваль «Читающий город»", "POINT_IN_TIME", "в сентябре") in facts
     assert not any(f[0] == "Самат Нуров" and f[1] in ("ORGANIZES", "PARTICIPANT_IN")
                    for f in facts)
+
+
+# --------------------------------------------------------------------------
+# attendance in less usual wording (each construction with a near miss)
+
+FORUM = ("С 14 по 15 мая в Костанайской областной библиотеке прошел форум "
+         "«Книжная степь».\n")
+FORUM_SPEC = [
+    ("DATE", "С 14 по 15 мая"),
+    ("ORGANIZATION", "Костанайской областной библиотеке"),
+    ("EVENT", "форум «Книжная степь»"),
+]
+FORUM_EV = "форум «Книжная степь»"
+
+
+def test_object_first_moderated_section(analyse):
+    text = FORUM + ("Секцию «Краеведение онлайн» модерировала Айнур Сапарова (Тургайская "
+                    "районная библиотека).")
+    facts, roles = run(analyse, text, FORUM_SPEC + [
+        ("EVENT", "Секцию «Краеведение онлайн»"),
+        ("PERSON", "Айнур Сапарова"),
+        ("ORGANIZATION", "Тургайская районная библиотека"),
+    ])
+    section = "Секцию «Краеведение онлайн»"
+    assert roles[("Айнур Сапарова", "PARTICIPANT_IN", section)] == "moderator"
+    assert ("Айнур Сапарова", "PARTICIPANT_IN", FORUM_EV) in facts
+    assert ("Айнур Сапарова", "WORKPLACE", "Тургайская районная библиотека") in facts
+    # the library in brackets is the moderator's, it does not take part itself
+    assert ("Тургайская районная библиотека", "PARTICIPANT_IN", section) not in facts
+
+
+def test_object_first_anaphor_opened_and_led(analyse):
+    text = FORUM + ("Форум открыла заместитель акима области Дина Ержанова. Круглый стол "
+                    "вел библиограф Тимур Оспанов.")
+    facts, roles = run(analyse, text, FORUM_SPEC + [
+        ("PROFESSION", "заместитель акима области"),
+        ("PERSON", "Дина Ержанова"),
+        ("PROFESSION", "библиограф"),
+        ("PERSON", "Тимур Оспанов"),
+    ])
+    assert ("Дина Ержанова", "PARTICIPANT_IN", FORUM_EV) in facts
+    assert roles[("Тимур Оспанов", "PARTICIPANT_IN", FORUM_EV)] == "moderator"
+
+
+def test_object_first_organised_by_an_organisation(analyse):
+    text = ("В апреле в районе прошел отборочный этап конкурса «Знатоки книги».\n"
+            "Этап организовала Аулиекольская районная ЦБС при поддержке отдела культуры.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "В апреле"),
+        ("EVENT", "отборочный этап конкурса «Знатоки книги»"),
+        ("EVENT", "конкурса «Знатоки книги»"),
+        ("ORGANIZATION", "Аулиекольская районная ЦБС"),
+        ("ORGANIZATION", "отдела культуры"),
+    ])
+    stage = "отборочный этап конкурса «Знатоки книги»"
+    assert ("Аулиекольская районная ЦБС", "ORGANIZES", stage) in facts
+    assert ("отдела культуры", "ORGANIZES", stage) not in facts
+    # an organiser is not a participant
+    assert ("Аулиекольская районная ЦБС", "PARTICIPANT_IN", stage) not in facts
+
+
+def test_pronoun_for_the_event_in_its_work(analyse):
+    text = ("20 апреля в областной библиотеке прошел семинар «Фонд и читатель». В его работе "
+            "приняли участие библиотекари Ирина Козлова и Тимур Абенов.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "20 апреля"),
+        ("ORGANIZATION", "областной библиотеке"),
+        ("EVENT", "семинар «Фонд и читатель»"),
+        ("PROFESSION", "библиотекари"),
+        ("PERSON", "Ирина Козлова"),
+        ("PERSON", "Тимур Абенов"),
+    ])
+    for person in ("Ирина Козлова", "Тимур Абенов"):
+        assert (person, "PARTICIPANT_IN", "семинар «Фонд и читатель»") in facts
+
+
+def test_pronoun_agrees_with_the_last_event_of_its_gender(analyse):
+    text = ("В Уральске прошел съезд библиотекарей области. В рамках съезда работала секция "
+            "«Детское чтение». На ней с сообщением выступила Лариса Котова.")
+    facts, roles = run(analyse, text, [
+        ("LOCATION", "Уральске", 0, "Уральск"),
+        ("EVENT", "съезд библиотекарей области"),
+        ("EVENT", "секция «Детское чтение»"),
+        ("PERSON", "Лариса Котова"),
+    ])
+    assert roles[("Лариса Котова", "PARTICIPANT_IN", "секция «Детское чтение»")] == "speaker"
+    assert ("Лариса Котова", "PARTICIPANT_IN", "съезд библиотекарей области") in facts
+
+
+def test_pronoun_neuter_event(analyse):
+    text = ("В марте состоялось выездное заседание методического совета. В нем участвовали "
+            "директор ЦБС Роза Ахметова и методист Павел Зуев.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "В марте"),
+        ("EVENT", "выездное заседание методического совета"),
+        ("ORGANIZATION", "методического совета"),
+        ("PROFESSION", "директор ЦБС"),
+        ("ORGANIZATION", "ЦБС"),
+        ("PERSON", "Роза Ахметова"),
+        ("PROFESSION", "методист"),
+        ("PERSON", "Павел Зуев"),
+    ])
+    ev = "выездное заседание методического совета"
+    assert ("Роза Ахметова", "PARTICIPANT_IN", ev) in facts
+    assert ("Павел Зуев", "PARTICIPANT_IN", ev) in facts
+
+
+def test_relative_clause_of_own_participation_at_an_inhouse_day(analyse):
+    text = ("15 марта в ЦБС прошла производственная учеба.\n"
+            "Методист Алия Бекова рассказала о работе круглого стола «Библиотека и семья», "
+            "в котором участвовала.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "15 марта"),
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "производственная учеба"),
+        ("PROFESSION", "Методист"),
+        ("PERSON", "Алия Бекова"),
+        ("EVENT", "круглого стола «Библиотека и семья»"),
+    ])
+    assert ("Алия Бекова", "PARTICIPANT_IN", "производственная учеба") in facts
+    assert ("Алия Бекова", "PARTICIPANT_IN", "круглого стола «Библиотека и семья»") in facts
+
+
+def test_negated_participation_is_no_participation(analyse):
+    text = ("15 марта в ЦБС прошла производственная учеба.\n"
+            "Библиограф Сауле Омарова сделала обзор вебинара «Читающая Сибирь». Сама она в "
+            "вебинаре не участвовала.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "15 марта"),
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "производственная учеба"),
+        ("PROFESSION", "Библиограф"),
+        ("PERSON", "Сауле Омарова"),
+        ("EVENT", "вебинара «Читающая Сибирь»"),
+    ])
+    assert ("Сауле Омарова", "PARTICIPANT_IN", "вебинара «Читающая Сибирь»") not in facts
+
+
+def test_person_as_object_elected_by_the_participants(analyse):
+    text = FORUM + ("Светлану Рахимову участники форума избрали в рабочую группу. "
+                    "Председателем жюри конкурса эссе избрали Нину Петровну Гаврилову.")
+    facts, roles = run(analyse, text, FORUM_SPEC + [
+        ("PERSON", "Светлану Рахимову"),
+        ("EVENT", "конкурса эссе"),
+        ("PERSON", "Нину Петровну Гаврилову"),
+    ])
+    assert ("Светлану Рахимову", "PARTICIPANT_IN", FORUM_EV) in facts
+    assert roles[("Нину Петровну Гаврилову", "PARTICIPANT_IN", "конкурса эссе")] == "jury"
+
+
+def test_a_person_thanked_is_not_a_participant(analyse):
+    text = FORUM + "Участники форума поблагодарили Ивана Соколова за помощь в издании сборника."
+    facts, _ = run(analyse, text, FORUM_SPEC + [("PERSON", "Ивана Соколова")])
+    assert ("Ивана Соколова", "PARTICIPANT_IN", FORUM_EV) not in facts
+
+
+def test_acting_in_the_frame_of_an_event(analyse):
+    text = ("В ЦРБ прошла церемония награждения победителей конкурса «Читающая семья».\n"
+            "Директор Галина Ивановна Рябова на церемонии поблагодарила родителей. Во время "
+            "семинара «Цифровой каталог» Игорь Ли показал коллегам новую программу.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "ЦРБ"),
+        ("EVENT", "церемония награждения победителей конкурса «Читающая семья»"),
+        ("EVENT", "конкурса «Читающая семья»"),
+        ("PROFESSION", "Директор"),
+        ("PERSON", "Галина Ивановна Рябова"),
+        ("EVENT", "семинара «Цифровой каталог»"),
+        ("PERSON", "Игорь Ли"),
+    ])
+    cer = "церемония награждения победителей конкурса «Читающая семья»"
+    assert ("Галина Ивановна Рябова", "PARTICIPANT_IN", cer) in facts
+    assert ("Игорь Ли", "PARTICIPANT_IN", "семинара «Цифровой каталог»") in facts
+    assert ("Игорь Ли", "PARTICIPANT_IN", cer) not in facts
+
+
+def test_guest_formulas(analyse):
+    text = ("В ЦБС прошла производственная учеба «Новые формы работы».\n"
+            "Гостем учебы стала методист областной библиотеки Ксения Орлова. Почетными "
+            "гостями были ветеран труда Мария Лим и поэт Ерлан Жунусов.")
+    facts, roles = run(analyse, text, [
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "производственная учеба «Новые формы работы»"),
+        ("PROFESSION", "методист областной библиотеки"),
+        ("ORGANIZATION", "областной библиотеки"),
+        ("PERSON", "Ксения Орлова"),
+        ("PROFESSION", "ветеран труда"),
+        ("PERSON", "Мария Лим"),
+        ("PROFESSION", "поэт"),
+        ("PERSON", "Ерлан Жунусов"),
+    ])
+    ev = "производственная учеба «Новые формы работы»"
+    assert roles[("Ксения Орлова", "PARTICIPANT_IN", ev)] == "guest"
+    assert ("Ксения Орлова", "WORKPLACE", "областной библиотеки") in facts
+    assert ("Мария Лим", "PARTICIPANT_IN", ev) in facts
+    assert ("Ерлан Жунусов", "PARTICIPANT_IN", ev) in facts
+
+
+def test_conducted_a_part_in_the_frame_of_an_event(analyse):
+    text = ("В Омске прошла межрегиональная конференция «Библиотека и музей».\n"
+            "Заведующая отделом Наталья Фомина провела в рамках конференции мастер-класс "
+            "«Квест в библиотеке».")
+    facts, _ = run(analyse, text, [
+        ("LOCATION", "Омске", 0, "Омск"),
+        ("EVENT", "межрегиональная конференция «Библиотека и музей»"),
+        ("PROFESSION", "Заведующая отделом"),
+        ("ORGANIZATION", "отделом"),
+        ("PERSON", "Наталья Фомина"),
+        ("EVENT", "мастер-класс «Квест в библиотеке»"),
+    ])
+    mk, conf = "мастер-класс «Квест в библиотеке»", "межрегиональная конференция «Библиотека и музей»"
+    assert ("Наталья Фомина", "ORGANIZES", mk) in facts
+    assert ("Наталья Фомина", "PARTICIPANT_IN", mk) in facts
+    assert ("Наталья Фомина", "PARTICIPANT_IN", conf) in facts
+    assert ("Наталья Фомина", "ORGANIZES", conf) not in facts
+
+
+def test_passive_participle_and_short_passive_organiser(analyse):
+    text = ("В фойе открылась выставка «Старопечатные книги», подготовленная отделом редких "
+            "книг. Конкурс чтецов «Живое слово», организованный Детской библиотекой и "
+            "отделом образования, прошел в мае. Выставка «Степь в лицах» подготовлена "
+            "сектором краеведения.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "выставка «Старопечатные книги»"),
+        ("ORGANIZATION", "отделом редких книг"),
+        ("EVENT", "Конкурс чтецов «Живое слово»"),
+        ("ORGANIZATION", "Детской библиотекой"),
+        ("ORGANIZATION", "отделом образования"),
+        ("DATE", "в мае"),
+        ("EVENT", "Выставка «Степь в лицах»"),
+        ("ORGANIZATION", "сектором краеведения"),
+    ])
+    assert ("отделом редких книг", "ORGANIZES", "выставка «Старопечатные книги»") in facts
+    assert ("Детской библиотекой", "ORGANIZES", "Конкурс чтецов «Живое слово»") in facts
+    assert ("отделом образования", "ORGANIZES", "Конкурс чтецов «Живое слово»") in facts
+    assert ("сектором краеведения", "ORGANIZES", "Выставка «Степь в лицах»") in facts
+
+
+def test_dedicated_to_a_person_is_not_organised_by_them(analyse):
+    text = ("В библиотеке открылась выставка «Слово о поэте», посвященная Мукагали Макатаеву.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "выставка «Слово о поэте»"),
+        ("PERSON", "Мукагали Макатаеву"),
+    ])
+    assert not any(f[0] == "Мукагали Макатаеву" for f in facts)
+
+
+def test_three_speakers_with_reports(analyse):
+    text = FORUM + ("С докладами выступили Алия Нурова, Борис Ким (Рудненская ЦБС) и "
+                    "заведующая отделом Вера Лапина.")
+    facts, roles = run(analyse, text, FORUM_SPEC + [
+        ("PERSON", "Алия Нурова"),
+        ("PERSON", "Борис Ким"),
+        ("ORGANIZATION", "Рудненская ЦБС"),
+        ("PROFESSION", "заведующая отделом"),
+        ("ORGANIZATION", "отделом"),
+        ("PERSON", "Вера Лапина"),
+    ])
+    for person in ("Алия Нурова", "Борис Ким", "Вера Лапина"):
+        assert roles[(person, "PARTICIPANT_IN", FORUM_EV)] == "speaker"
+    assert ("Рудненская ЦБС", "PARTICIPANT_IN", FORUM_EV) not in facts
+
+
+def test_speakers_listed_after_a_colon_with_topics(analyse):
+    text = FORUM + ("Выступили: заведующая сектором Анна Белова (ЦГБ) – о летнем чтении; "
+                    "библиограф Марат Исаев – о краеведческих базах; методист Вера Ткач.")
+    facts, roles = run(analyse, text, FORUM_SPEC + [
+        ("PROFESSION", "заведующая сектором"),
+        ("ORGANIZATION", "сектором"),
+        ("PERSON", "Анна Белова"),
+        ("ORGANIZATION", "ЦГБ"),
+        ("PROFESSION", "библиограф"),
+        ("PERSON", "Марат Исаев"),
+        ("PROFESSION", "методист"),
+        ("PERSON", "Вера Ткач"),
+    ])
+    for person in ("Анна Белова", "Марат Исаев", "Вера Ткач"):
+        assert roles[(person, "PARTICIPANT_IN", FORUM_EV)] == "speaker"
+    assert ("Анна Белова", "WORKPLACE", "ЦГБ") in facts
+
+
+def test_among_the_participants(analyse):
+    text = FORUM + ("В числе участников форума — библиотекари Анна Шевцова и Дина Оспанова. "
+                    "Участниками дискуссии «Читатель будущего» стали Олег Фадеев и Жанар "
+                    "Кенжебаева. Среди участников – директор ЦБС Ерлан Сагинтаев.")
+    facts, _ = run(analyse, text, FORUM_SPEC + [
+        ("PROFESSION", "библиотекари"),
+        ("PERSON", "Анна Шевцова"),
+        ("PERSON", "Дина Оспанова"),
+        ("EVENT", "дискуссии «Читатель будущего»"),
+        ("PERSON", "Олег Фадеев"),
+        ("PERSON", "Жанар Кенжебаева"),
+        ("PROFESSION", "директор ЦБС"),
+        ("ORGANIZATION", "ЦБС"),
+        ("PERSON", "Ерлан Сагинтаев"),
+    ])
+    for person in ("Анна Шевцова", "Дина Оспанова", "Ерлан Сагинтаев"):
+        assert (person, "PARTICIPANT_IN", FORUM_EV) in facts
+    for person in ("Олег Фадеев", "Жанар Кенжебаева"):
+        assert (person, "PARTICIPANT_IN", "дискуссии «Читатель будущего»") in facts
+
+
+def test_greeting_the_participants(analyse):
+    text = FORUM + ("Участников форума приветствовал заместитель директора Арман Сеитов. "
+                    "Директор Гульмира Нуртаева приветствовала гостей.")
+    facts, _ = run(analyse, text, FORUM_SPEC + [
+        ("PROFESSION", "заместитель директора"),
+        ("PERSON", "Арман Сеитов"),
+        ("PROFESSION", "Директор"),
+        ("PERSON", "Гульмира Нуртаева"),
+    ])
+    assert ("Арман Сеитов", "PARTICIPANT_IN", FORUM_EV) in facts
+    assert ("Гульмира Нуртаева", "PARTICIPANT_IN", FORUM_EV) in facts
+
+
+def test_award_givers_and_recipients_at_the_ceremony(analyse):
+    text = ("25 ноября в ЦБС состоялась церемония награждения победителей конкурса "
+            "«Книжный лидер».\n"
+            "Дипломы победителям вручила директор ЦБС Алма Жусупова. Дипломы первой "
+            "степени получили Ольга Чен и Руслан Ахметов. Благодарственные письма вручили "
+            "Сание Ермековой и Андрею Волкову.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "25 ноября"),
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "церемония награждения победителей конкурса «Книжный лидер»"),
+        ("EVENT", "конкурса «Книжный лидер»"),
+        ("PROFESSION", "директор ЦБС"),
+        ("ORGANIZATION", "ЦБС", 1),
+        ("PERSON", "Алма Жусупова"),
+        ("PERSON", "Ольга Чен"),
+        ("PERSON", "Руслан Ахметов"),
+        ("PERSON", "Сание Ермековой"),
+        ("PERSON", "Андрею Волкову"),
+    ])
+    cer = "церемония награждения победителей конкурса «Книжный лидер»"
+    for person in ("Алма Жусупова", "Ольга Чен", "Руслан Ахметов", "Сание Ермековой",
+                   "Андрею Волкову"):
+        assert (person, "PARTICIPANT_IN", cer) in facts
+
+
+def test_online_participation(analyse):
+    text = ("3 октября НАБ провела вебинар «Инклюзивная библиотека».\n"
+            "К вебинару онлайн подключились библиотекари Асель Муканова и Игорь Дан. "
+            "Заведующая отделом Роза Сейтова приняла участие в онлайн-формате.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "3 октября"),
+        ("ORGANIZATION", "НАБ"),
+        ("EVENT", "вебинар «Инклюзивная библиотека»"),
+        ("PROFESSION", "библиотекари"),
+        ("PERSON", "Асель Муканова"),
+        ("PERSON", "Игорь Дан"),
+        ("PROFESSION", "Заведующая отделом"),
+        ("ORGANIZATION", "отделом"),
+        ("PERSON", "Роза Сейтова"),
+    ])
+    for person in ("Асель Муканова", "Игорь Дан", "Роза Сейтова"):
+        assert (person, "PARTICIPANT_IN", "вебинар «Инклюзивная библиотека»") in facts
+
+
+def test_online_participant_of_a_round_table(analyse):
+    text = ("В «Гоголевке» прошел круглый стол «Чтение и семья». Из Новосибирска к "
+            "обсуждению онлайн подключилась библиограф Мария Цой.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "«Гоголевке»"),
+        ("EVENT", "круглый стол «Чтение и семья»"),
+        ("LOCATION", "Новосибирска", 0, "Новосибирск"),
+        ("PROFESSION", "библиограф"),
+        ("PERSON", "Мария Цой"),
+    ])
+    assert ("Мария Цой", "PARTICIPANT_IN", "круглый стол «Чтение и семья»") in facts
+
+
+# --------------------------------------------------------------------------
+# the event the clause is about, not the nearest one
+
+
+def test_jury_belongs_to_the_contest_not_the_ceremony(analyse):
+    text = ("В ЦБС состоялась церемония награждения победителей районного конкурса "
+            "«Библиотекарь года».\n"
+            "Работы участников оценивало жюри: Сабина Исаева, Кайрат Мусин и Лилия Ганиева. "
+            "В состав жюри также вошел журналист Денис Ковалев.")
+    facts, roles = run(analyse, text, [
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "церемония награждения победителей районного конкурса «Библиотекарь года»"),
+        ("EVENT", "районного конкурса «Библиотекарь года»"),
+        ("PERSON", "Сабина Исаева"),
+        ("PERSON", "Кайрат Мусин"),
+        ("PERSON", "Лилия Ганиева"),
+        ("PROFESSION", "журналист"),
+        ("PERSON", "Денис Ковалев"),
+    ])
+    contest = "районного конкурса «Библиотекарь года»"
+    cer = "церемония награждения победителей районного конкурса «Библиотекарь года»"
+    for person in ("Сабина Исаева", "Кайрат Мусин", "Лилия Ганиева", "Денис Ковалев"):
+        assert roles[(person, "PARTICIPANT_IN", contest)] == "jury"
+        assert (person, "PARTICIPANT_IN", cer) not in facts
+
+
+def test_writer_whose_books_are_shown_is_not_a_participant(analyse):
+    text = ("В читальном зале открылась выставка «Калина красная». На ней представлены "
+            "произведения писателя Василия Шукшина, его письма и фотографии. Выставку "
+            "подготовила библиограф Елена Рыбакова.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "выставка «Калина красная»"),
+        ("PROFESSION", "писателя"),
+        ("PERSON", "Василия Шукшина"),
+        ("PROFESSION", "библиограф"),
+        ("PERSON", "Елена Рыбакова"),
+    ])
+    assert not any(f[0] == "Василия Шукшина" and f[1] in ("PARTICIPANT_IN", "ORGANIZES")
+                   for f in facts)
+    assert ("Елена Рыбакова", "ORGANIZES", "выставка «Калина красная»") in facts
+
+
+def test_topic_organisation_in_an_event_name_is_not_its_owner(analyse):
+    text = ("Методисты провели практикум по составлению паспорта сельской библиотеки и "
+            "заседание Совета КБС.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "практикум по составлению паспорта сельской библиотеки"),
+        ("ORGANIZATION", "сельской библиотеки"),
+        ("EVENT", "заседание Совета КБС"),
+        ("ORGANIZATION", "Совета КБС"),
+        ("ORGANIZATION", "КБС"),
+    ])
+    assert ("сельской библиотеки", "ORGANIZES",
+            "практикум по составлению паспорта сельской библиотеки") not in facts
+    assert ("Совета КБС", "ORGANIZES", "заседание Совета КБС") in facts
+
+
+def test_pronoun_object_is_not_a_possessive_workplace(analyse):
+    text = ("19 сентября в Железинской центральной районной библиотеке прошел методический "
+            "день. Подготовила и провела его методист ЦБС Надежда Полякова.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "19 сентября"),
+        ("ORGANIZATION", "Железинской центральной районной библиотеке"),
+        ("EVENT", "методический день"),
+        ("PROFESSION", "методист ЦБС"),
+        ("ORGANIZATION", "ЦБС"),
+        ("PERSON", "Надежда Полякова"),
+    ])
+    assert ("Надежда Полякова", "WORKPLACE", "ЦБС") in facts
+    assert ("Надежда Полякова", "WORKPLACE",
+            "Железинской центральной районной библиотеке") not in facts
+    assert ("Надежда Полякова", "ORGANIZES", "методический день") in facts
+    assert ("Надежда Полякова", "PARTICIPANT_IN", "методический день") in facts
+
+
+def test_possessive_post_still_ties_the_workplace(analyse):
+    text = ("В селе Береке открылась модельная сельская библиотека. Ее заведующая Айгерим "
+            "Болатова провела для гостей экскурсию.")
+    facts, _ = run(analyse, text, [
+        ("LOCATION", "селе Береке", 0, "Береке"),
+        ("ORGANIZATION", "модельная сельская библиотека"),
+        ("PROFESSION", "заведующая"),
+        ("PERSON", "Айгерим Болатова"),
+    ])
+    assert ("Айгерим Болатова", "WORKPLACE", "модельная сельская библиотека") in facts
+
+
+def test_unit_before_an_unrecognised_parent_is_not_guessed(analyse):
+    text = ("Алтайская краевая библиотека провела конкурс. Победила заведующая детским "
+            "отделом Центральной городской библиотеки им. В.М. Шукшина Ольга Белых.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "Алтайская краевая библиотека"),
+        ("PROFESSION", "заведующая детским отделом"),
+        ("ORGANIZATION", "детским отделом"),
+        ("PERSON", "Ольга Белых"),
+    ])
+    assert ("детским отделом", "PART_OF", "Алтайская краевая библиотека") not in facts
+
+
+def test_unit_of_guests_from_another_library(analyse):
+    text = ("В Железинской ЦБС прошел семинар. Гостями семинара стали специалисты ПОУНБ: "
+            "главный библиотекарь отдела развития библиотек Асем Сейтова и библиограф "
+            "Олег Ким.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "Железинской ЦБС"),
+        ("ORGANIZATION", "ПОУНБ"),
+        ("PROFESSION", "главный библиотекарь отдела развития библиотек"),
+        ("ORGANIZATION", "отдела развития библиотек"),
+        ("PERSON", "Асем Сейтова"),
+        ("PROFESSION", "библиограф"),
+        ("PERSON", "Олег Ким"),
+    ])
+    assert ("отдела развития библиотек", "PART_OF", "ПОУНБ") in facts
+    assert ("отдела развития библиотек", "PART_OF", "Железинской ЦБС") not in facts
+    assert ("Асем Сейтова", "WORKPLACE", "ПОУНБ") in facts
+
+
+def test_title_subject_visiting_is_not_the_organiser(analyse):
+    text = ("Делегация СКОУНБ посетила Курган\n\n"
+            "С 5 по 7 июня специалисты библиотеки находились с рабочим визитом в г. Кургане. "
+            "В Курганской областной библиотеке прошла конференция «Книга без границ».")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "СКОУНБ"),
+        ("LOCATION", "Курган", 0, "Курган"),
+        ("DATE", "С 5 по 7 июня"),
+        ("LOCATION", "г. Кургане", 0, "Курган"),
+        ("ORGANIZATION", "Курганской областной библиотеке"),
+        ("EVENT", "конференция «Книга без границ»"),
+    ])
+    assert ("СКОУНБ", "ORGANIZES", "конференция «Книга без границ»") not in facts
+
+
+def test_contest_winner_organisation(analyse):
+    text = ("Подведены итоги областного конкурса «Лучшая сельская библиотека». В номинации "
+            "«Цифровой лидер» победила Змеиногорская городская библиотека.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "областного конкурса «Лучшая сельская библиотека»"),
+        ("ORGANIZATION", "Змеиногорская городская библиотека"),
+    ])
+    assert ("Змеиногорская городская библиотека", "PARTICIPANT_IN",
+            "областного конкурса «Лучшая сельская библиотека»") in facts
+
+
+def test_planned_venue_of_a_moved_exhibition(analyse):
+    text = ("В Пушкинской библиотеке открылась выставка «Алтай в гравюрах». В декабре ее "
+            "перевезут в Центральную городскую библиотеку г. Риддера.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "Пушкинской библиотеке"),
+        ("EVENT", "выставка «Алтай в гравюрах»"),
+        ("DATE", "В декабре"),
+        ("ORGANIZATION", "Центральную городскую библиотеку г. Риддера"),
+        ("LOCATION", "г. Риддера", 0, "Риддер"),
+    ])
+    ex = "выставка «Алтай в гравюрах»"
+    assert (ex, "TAKES_PLACE_IN", "Центральную городскую библиотеку г. Риддера") in facts
+    assert (ex, "TAKES_PLACE_IN", "г. Риддера") in facts
