@@ -350,6 +350,8 @@ def _entity(g: _Graph, m: Mention, alternative: bool = False) -> None:
     g.add(node, SKOS.altLabel if alternative else RDFS.label, ru(label))
     if m.text and m.text != label:
         g.add(node, SKOS.altLabel, ru(m.text))
+    if a.get("parent_iri"):  # a unit of the report's source library, named nowhere in it
+        g.add(node, KG.partOf, NamedNode(a["parent_iri"]))
     if a.get("canonical"):
         g.add(node, KG.canonicalLabel, ru(str(a["canonical"])))
     if a.get("wikidata") and (wd := _wikidata(a["wikidata"])) is not None:

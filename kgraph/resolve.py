@@ -235,12 +235,19 @@ def key_units(ex: Extraction, rels: dict, by_id: dict) -> None:
     """A unit (`отдел краеведения`) is one per parent organisation; without a stated
     parent, it is a unit of the library the report is about."""
     home = home_library(ex)
+    source = gazetteer.load().lookup(ex.report.source, "ORGANIZATION") if ex.report.source else None
     for m in ex.mentions:
+        if m.type != "ORGANIZATION" or m.attrs.get("kind") != "unit" \
+                or m.attrs["key"].startswith("https://") or "gazetteer" in m.attrs["why"]:
+            continue
         parent = rels.get(("PART_OF", m.id)) or (home.id if home and m is not home else None)
-        if m.type == "ORGANIZATION" and parent and m.attrs.get("kind") == "unit" \
-                and not m.attrs["key"].startswith("https://") and "gazetteer" not in m.attrs["why"]:
+        if parent:
             parent_key = by_id[parent].iri.rsplit("/", 1)[-1]
             set_identity(m, f"{m.attrs['key']}@{parent_key}", f"a unit of {by_id[parent].normal}")
+        elif source is not None:
+            # the library is only implied by the report's source: the unit is still its
+            set_identity(m, f"{m.attrs['key']}@{source.key}", f"a unit of the report's source, {source.name}")
+            m.attrs["parent_iri"] = gazetteer.load().iri(source)
 
 
 def person_key(m: Mention, earlier: list[Mention], registry: Registry) -> tuple[str, str]:

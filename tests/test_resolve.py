@@ -116,3 +116,17 @@ def test_an_abbreviation_inside_a_name_is_spelled_out():
     a = batch(report("Состоялось заседание Совета КБС.", "a.txt"))
     b = batch(report("Он вошел в состав Совета Казахстанского библиотечного союза.", "b.txt"))
     assert iris(a, "ORGANIZATION", "Совета КБС") == iris(b, "ORGANIZATION", "Совета Казахстанского")
+
+
+def test_a_unit_of_a_library_named_only_as_the_source_is_part_of_it():
+    from kgraph.rdf import report_quads
+
+    text = "Сотрудники отдела краеведческой литературы подготовили выставку «Ертіс»."
+    r = Report(path="a.txt", id="a.txt", text=text, date="2023-04-01",
+               source="Павлодарская областная универсальная научная библиотека им. С. Торайгырова")
+    ex = Batch()(r)
+    unit = next(m for m in ex.mentions if m.type == "ORGANIZATION")
+    assert unit.iri.endswith("@pavlodar-ounb") or unit.iri.endswith("-pavlodar-ounb")
+    triples = {(q.subject.value, q.predicate.value, q.object.value) for q in report_quads(ex)}
+    assert (unit.iri, "https://w3id.org/kgraph/ontology#partOf",
+            "https://w3id.org/kgraph/id/org/pavlodar-ounb") in triples
