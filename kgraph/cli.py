@@ -171,6 +171,9 @@ def extract(paths, fmt, store_location):
         except ReadError as e:
             click.echo(f"Error: {e}", err=True)
             failed += 1
+            if fmt == "jsonl":  # one line per input document, even for one that failed
+                click.echo(json.dumps({"doc": str(file), "entities": [], "relations": [],
+                                       "error": str(e)}, ensure_ascii=False))
             continue
         report.path = str(file)
         if fmt == "text":

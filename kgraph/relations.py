@@ -977,6 +977,12 @@ def _workplace_ties(doc: Doc, facts: Facts) -> None:
         i = doc.first_tok(pm) - 1
         if doc.word(i) not in ("его", "ее", "её"):
             continue
+        # `Подготовила и провела его методист ЦБС X`: the pronoun is the verb's object,
+        # and a post that names its organisation needs no possessive
+        before = doc.tok(i - 1)
+        if (before is not None and before.sent == doc.an.tokens[i].sent and _is_verbal(before)) \
+                or any(o.type == "ORGANIZATION" for o in doc.descendants(pm)):
+            continue
         gender = "Fem" if doc.word(i) in ("ее", "её") else "Masc"
         sent = doc.sent_of(pm)
         cands = [m for m in doc.ms if m.type == "ORGANIZATION" and m.end <= pm.start

@@ -137,3 +137,15 @@ def test_seed_attendance_names_women_in_the_right_gender(tmp_path):
                for p, e in pairs)
     barnaul = [r for r in rows if r["person_name"] == "Шахметова Ш."]
     assert any(r["place"] == "Барнаул" for r in barnaul)
+
+
+def test_extract_keeps_one_line_per_document_when_one_fails(tmp_path):
+    good = tmp_path / "a.txt"
+    good.write_text("Семинар прошел в г. Павлодаре.", encoding="utf-8")
+    empty = tmp_path / "b.txt"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(main, ["extract", str(good), str(empty)])
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [d["doc"] for d in lines] == [str(good), str(empty)]
+    assert "error" in lines[1] and "b.txt" in lines[1]["error"]
+    assert result.exit_code == 1
