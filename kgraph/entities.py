@@ -84,12 +84,27 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
     for etype, start, end, normal in an.ner:
         if etype == "PERSON" and common_word(an, start, end):
             continue  # "Модератором стала ...": a capitalised common noun, not a name
+        if etype == "PERSON" and (EPONYM.search(an.text[start:end]) or any(
+                org_head(t) for t in an.tokens_in(start, end))):
+            continue  # an organisation and a person run together; the rules split them
+        toks = an.tokens_in(start, end)
+        if etype == "PERSON" and len(toks) >= 3 and with_marker(an.text, start) < start:
+            # "г. Темиртау Олжас Сейтжанов": a town after its marker, then a person
+            town = with_marker(an.text, start)
+            out.append(Mention("", "LOCATION", town, toks[0].end, an.text[town:toks[0].end],
+                               place_name(an, town, toks[0].end, toks[0].text),
+                               attrs={"source": "ner"}))
+            start = toks[1].start
         if etype == "PERSON" and genitive_town(an, start, end):
             etype, normal = "LOCATION", genitive_town(an, start, end)  # "жители Риддера"
         if etype == "PERSON":
             start = after_post(an, start, end)
             start = with_surname(an, start, end)
             start = with_first_name(an, start, end)
+            glued = GLUED_INITIALS.search(an.text, max(0, start - 6), start)
+            if glued and not INITIALS.search(an.text[start:end]) and (
+                    glued.start() == 0 or not an.text[glued.start() - 1].isalpha()):
+                start = glued.start()  # "Ө.Нұрпейісова": Natasha dropped the initial
             if re.search(r"\b[А-ЯЁӘҒҚҢӨҰҮҺІ]$", an.text[start:end]) and an.text[end:end + 1] == ".":
                 end += 1  # "Тусупбековой А.С." keeps the stop of its last initial
         cut = an.text.find("(", start, end)
@@ -103,6 +118,7 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
             normal = place_normal(an, start, end)
         attrs = {"source": "ner"}
         if etype == "LOCATION":
+            end = before_person(an, start, end)  # "г. Темиртау Олжас Сейтжанов"
             if is_place_adjective(an, start, end) and inside_org_name(an, start):
                 continue  # `Павлодарской ОУНБ`: the adjective belongs to the name
             start, end, normal = place_extent(an, start, end, normal)
@@ -223,9 +239,10 @@ def generic_org(an: Analysis, start: int, end: int) -> bool:
     return tok.text in lx.GENERIC_ABBREVIATIONS or (not tok.text.isupper() and tok.lemma in lx.ORG_HEADS)
 
 
-INITIALED = re.compile(
-    r"(?<![\w.])(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?){1,2}[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁ][а-яё]+)?"
-    r"|(?<![\w.])[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁ][а-яё]+)?\s(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s?){1,2}")
+INITIALED = re.compile(  # spaces only: a name never crosses a line
+    r"(?<![\w.])(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.[ \u00a0]?){1,2}[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁ][а-яё]+)?"
+    r"|(?<![\w.])[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+(?:-[А-ЯЁ][а-яё]+)?[ \u00a0](?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.[ \u00a0]?){1,2}")
+GLUED_INITIALS = re.compile(r"(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.[ \u00a0]?){1,2}$")
 
 
 def rule_persons(an: Analysis, cands: list[Mention]) -> list[Mention]:

@@ -218,6 +218,9 @@ def _run_pool(jobs: list[Job], workers: int):
     run again alone, so that only the culprit fails.
     """
     ctx = _mp_context()
+    # a forked worker holds copies of this process's descriptors, the writer lock's
+    # among them; a spawned one does not (and its numbers mean other files there)
+    inherited = tuple(_INHERITED_FDS) if ctx.get_start_method() == "fork" else ()
     n = len(jobs)
     state = ctx.RawArray("b", n)
     results: dict[int, tuple] = {}  # finished, not yet yielded
@@ -232,7 +235,7 @@ def _run_pool(jobs: list[Job], workers: int):
             break
         executor = ProcessPoolExecutor(
             max_workers=1 if alone else min(workers, len(batch)), mp_context=ctx,
-            initializer=_init_worker, initargs=(state, tuple(_INHERITED_FDS), os.getpid()))
+            initializer=_init_worker, initargs=(state, inherited, os.getpid()))
         futures = {}
         broken = False
         # at most `window` reports submitted and not yet taken: when the writer is

@@ -25,6 +25,8 @@ EVENT_HEADS = {
     "акция": "campaign",
     "марафон": "campaign",
     "фестиваль": "festival",
+    "стажировка": "training",
+    "викторина": "contest",
     "конкурс": "contest",
     "олимпиада": "contest",
     "заседание": "meeting",
@@ -52,16 +54,19 @@ EVENT_HEADS_WITH = {
     "учёба": ("производственный",),
     "встреча": ("творческий", "литературный"),
     "квест": ("литературный",),
+    "презентация": ("книга", "сборник", "издание", "проект", "альманах", "монография"),
 }
 EVENT_KIND_WITH = {"стол": "round_table", "день": "professional_day", "школа": "training",
                    "учеба": "professional_day", "учёба": "professional_day", "встреча": "meeting",
-                   "квест": "quest", "праздник": "festival"}
+                   "квест": "quest", "праздник": "festival", "презентация": "presentation"}
 
 # modifiers that do not make an event mention specific (GUIDE §2: `следующее совещание`)
 NOT_DESCRIPTIVE = {"небольшой", "большой", "очный", "совместный", "двухдневный", "однодневный",
                    "трехдневный", "пленарный", "секционный", "выездной", "круглый", "новый",
-                   "очередной", "данный", "последний", "ближайший", "первый", "второй",
+                   "очередной", "данный", "последний", "ближайший",
                    "производственный", "творческий", "литературный"}
+# a later or future occurrence of an event named earlier, not the same one
+ANOTHER_OCCURRENCE = {"следующий", "очередной", "будущий", "ближайший", "предыдущий", "прошлый"}
 # kinds whose genitive complement is their topic ("выставка факсимильных изданий")
 TOPIC_GENITIVE_KINDS = {"exhibition", "book_fair", "contest", "festival", "congress"}
 # meetings that are parts of the event around them, not events of their own

@@ -371,9 +371,13 @@ def _add_male_oblique(out: dict, word: str) -> None:
         _add(out, cases, "m", stem)
 
 
+KZ_TO_RU = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
+
+
 def is_first_name(word: str) -> bool:
-    """A first name the shipped Kazakh list or pymorphy's dictionary knows."""
-    return _name_readings(word) is not None
+    """A first name the shipped Kazakh list or pymorphy's dictionary knows, in Kazakh or
+    Russian spelling (`Айгерім` / `Айгерим`)."""
+    return _name_readings(word) is not None or _name_readings(word.translate(KZ_TO_RU)) is not None
 
 
 def first_name_readings(word: str) -> dict:

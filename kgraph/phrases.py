@@ -76,7 +76,7 @@ def nounish(tok: Token) -> bool:
 
 
 DEICTIC = {"этот", "тот", "такой", "следующий", "данный", "весь", "каждый", "свой", "наш",
-           "который", "её", "его", "их", "ее", "один", "другой", "второй", "первый"}
+           "который", "её", "его", "их", "ее", "один", "другой"}
 
 
 def left_edge(an: Analysis, i: int, first: int) -> int:
@@ -167,9 +167,16 @@ def eponym_end(an: Analysis, k: int, last: int, bare: bool = False) -> int | Non
     j += 1
     # a first name + surname (`Алишера Навои`), never the next person's initials
     if not initials and j < last and is_name_word(an.tokens[j]) and not is_initial(an, j) \
-            and not an.person_starts_at(j):
-        j += 1
+            and (not an.person_starts_at(j) or known_first_name(an.tokens[j - 1].text)) \
+            and not known_first_name(an.tokens[j].text):  # "им. Абая Нурлан Байгазин" stops
+        j += 1  # "им. Алишера Навои": a first name and a surname
     return j
+
+
+def known_first_name(word: str) -> bool:
+    from kgraph.names import is_first_name
+
+    return is_first_name(word)
 
 
 def is_initial(an: Analysis, j: int) -> bool:

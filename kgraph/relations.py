@@ -74,7 +74,9 @@ SPEAK = {"выступить", "выступать", "рассказать", "р
 # other acts at an event that make the actor a participant
 ACT = {"открыть", "завершить", "закрыть", "обратиться", "приветствовать", "вручить",
        "получить", "вести", "подготовить", "сделать", "провести", "занять", "присудить",
-       "наградить", "поздравить"}
+       "наградить", "поздравить",
+       # imperfective, as converbs: `Открывая семинар, директор X отметила`
+       "открывать", "завершать", "закрывать", "обращаться", "вручать", "приветствовать"}
 # leading an event or a part of it: `Заседание вела`, `Секцию модерировала`
 MODERATE = {"вести", "модерировать", "председательствовать"}
 # choosing a person for a role at an event: `X избрали председателем жюри`
@@ -83,14 +85,28 @@ ELECT = {"избрать", "выбрать", "назначить", "утверд
 HONOUR = {"наградить", "чествовать", "удостоить", "награждать"}
 # giving a prize to a person (in the dative): `дипломы вручили X и Y`
 GIVE = {"вручить", "присудить", "вручать", "присуждать"}
+# what a contest's prize-winners are honoured with: `Дипломом I степени награждена X`
+PRIZES = {"диплом", "грамота", "приз", "степень", "гран-при", "премия", "кубок", "медаль"}
+# winning a contest: `В номинации «...» победила X`
+WIN = {"победить", "побеждать", "выиграть"}
 # predicate nouns: `Модератором стала`, `Гостем встречи стала`, `участники семинара`
 ROLE_NOUNS = {"модератор": "moderator", "ведущий": "moderator", "гость": "guest",
               "председатель": "jury", "жюри": "jury", "участник": "participant",
               "победитель": "participant", "призер": "participant", "лауреат": "participant",
-              "докладчик": "speaker", "спикер": "speaker", "организатор": "organiser"}
+              "обладатель": "participant", "дипломант": "participant",
+              "финалист": "participant", "докладчик": "speaker", "спикер": "speaker",
+              "эксперт": "speaker", "организатор": "organiser"}
+# feminine forms of the role nouns read as the role (`Участницей стала`,
+# `Обладательницей Гран-при стала`, `Гостьей вечера была`)
+ROLE_FEMININE = {"участница": "участник", "победительница": "победитель",
+                 "обладательница": "обладатель", "гостья": "гость", "докладчица": "докладчик",
+                 "финалистка": "финалист", "дипломантка": "дипломант", "призерка": "призер",
+                 "лауреатка": "лауреат", "модераторка": "модератор"}
 # roles that stand in the nominative next to their holder: `участники семинара X`,
 # `X – участник конкурса`, `победитель конкурса X`
-NOMINATIVE_ROLES = {"участник", "победитель", "призер", "лауреат"}
+NOMINATIVE_ROLES = {"участник", "победитель", "призер", "лауреат", "обладатель", "дипломант",
+                    "финалист"}
+DASHES = ("–", "—", "-")
 # nouns of a talk: `выступление X`, `с докладом выступила`
 TALK_NOUNS = {"выступление", "доклад", "сообщение", "лекция", "онлайн-лекция",
               "презентация", "приветствие"}
@@ -100,7 +116,7 @@ PRESS = {"журналист", "корреспондент", "интервью",
 # every word that can make a clause about taking part
 ALL_TRIGGERS = (SPEAK | ACT | PARTICIPATE | PARTICIPATE_EXPLICIT | set(ROLE_NOUNS) | TALK_NOUNS
                 | {"принять", "участие", "делегация", "делегат", "возглавить", "возглавлять",
-                   "жюри", "комиссия", "войти"} | MODERATE)
+                   "жюри", "комиссия", "войти"} | MODERATE | ELECT | HONOUR | GIVE | WIN)
 # organising: `организовали`, `организатором выступил`, `провела конференцию`
 ORGANISE = {"организовать", "провести", "проводить", "проводиться", "подготовить",
             "координировать", "представить", "организовывать"}
@@ -255,6 +271,8 @@ class Doc:
         self._quotes()
         self.post_of: dict[str, Mention] = {}  # PROFESSION id -> its person
         self.posts_of: dict[str, list[Mention]] = defaultdict(list)  # person id -> posts
+        # person id -> organisations tied to them outside the post phrase
+        self.ties: dict[str, list[Mention]] = defaultdict(list)
         self.clauses: list[Clause] = []
         self.clause_of_tok: dict[int, Clause] = {}
 
@@ -310,7 +328,10 @@ class Doc:
 
     def lemma(self, i: int) -> str:
         t = self.tok(i)
-        return _norm(t.lemma) if t else ""
+        if t is None:
+            return ""
+        lem = _norm(t.lemma)
+        return ROLE_FEMININE.get(lem, lem)
 
     def word(self, i: int) -> str:
         t = self.tok(i)
@@ -467,8 +488,8 @@ def extract_relations(an: Analysis, mentions: list[Mention], report: Report) -> 
     _segment(doc)
     _alternative_names(doc, facts)
     _located_in(doc, facts)
-    _part_of(doc, facts)
     _workplace_ties(doc, facts)
+    _part_of(doc, facts)
     events = EventContext(doc)
     _takes_place_in(doc, events, facts)
     _point_in_time(doc, events, facts)
@@ -666,14 +687,24 @@ def _relative_word(doc: Doc, i: int, end: int) -> Token | None:
     return None
 
 
+BULLETS = {"–", "—", "-", "•", "*", "·", "▪"}
+
+
 def _segment(doc: Doc) -> None:
     """Cut every sentence into clauses (see Clause)."""
     an = doc.an
+    line_head = None  # `Выступили:` closing a line: the bulleted lines below are its items
     for si, s in enumerate(an.sents):
         heading = doc.is_heading(s.start)
-        cur = Clause(len(doc.clauses), si, "main", heading=heading)
+        bullet = an.tokens[s.first].text in BULLETS or re.fullmatch(r"\d{1,2}[.)]?", an.tokens[s.first].text)
+        if not bullet:
+            line_head = None
+        cur = Clause(len(doc.clauses), si, "main", heading=heading,
+                     prev=line_head if bullet else None)
         doc.clauses.append(cur)
         main = cur
+        if an.tokens[s.last - 1].text == ":":
+            line_head = cur.idx
         list_head = None  # `С отчетами выступили: X; Y; Z`: the items share the head
         i = s.first
         while i < s.last:
@@ -911,9 +942,16 @@ def _part_of(doc: Doc, facts: Facts) -> None:
         if (doc.head_lemma(u) not in LIBRARY_UNITS and not named_centre) or any(
                 c.type == "LOCATION" for c in doc.children[u.id]) or _is_administration(doc, u):
             continue
-        nxt = doc.tok(doc.last_tok(u) + 1)
-        if nxt is not None and not doc.in_mention(nxt.i) and nxt.text.isupper() and len(nxt.text) > 1:
-            continue  # `отдел ЦГБ` with the parent not recognised: no guess
+        if _unrecognised_parent_follows(doc, u):
+            continue
+        # a unit in the post of a person tied to another organisation (`специалисты
+        # ПОУНБ: главный библиотекарь отдела развития X`): that organisation's
+        post = next((a for a in doc.ancestors(u) if a.type == "PROFESSION"), None)
+        person = doc.post_of.get(post.id) if post is not None else None
+        tied = [o for o in doc.ties.get(person.id, []) if _is_library(doc, o)] if person else []
+        if tied:
+            facts.add("PART_OF", u, tied[0], 2)
+            continue
         # no parent named with it: the library the text is about at that point (a
         # unit of a person's post: the library of the report, not another person's)
         before = [m for m in doc.ms if m.type == "ORGANIZATION" and m.end <= u.start
@@ -923,6 +961,24 @@ def _part_of(doc: Doc, facts: Facts) -> None:
             facts.add("PART_OF", u, before[-1], 2)
         elif home is not None:
             facts.add("PART_OF", u, home, 1)
+
+
+def _unrecognised_parent_follows(doc: Doc, u: Mention) -> bool:
+    """`отдел ЦГБ`, `детским отделом Центральной городской библиотеки ...` with the
+    parent not recognised as an entity: the parent is named, so no other is guessed."""
+    nxt = doc.tok(doc.last_tok(u) + 1)
+    if nxt is None or doc.in_mention(nxt.i) or nxt.sent != doc.an.tokens[doc.first_tok(u)].sent:
+        return False
+    if nxt.text.isupper() and len(nxt.text) > 1:
+        return True
+    return nxt.text[:1].isupper() and (nxt.pos == "ADJ" or _adjective_like(nxt)
+                                       or bool(LIBRARY_RE.search(nxt.text)))
+
+
+def _tie(doc: Doc, facts: Facts, p: Mention, o: Mention, strength: float = 3.0) -> None:
+    """WORKPLACE outside the post phrase, remembered for the units of the person's post."""
+    doc.ties[p.id].append(o)
+    facts.add("WORKPLACE", p, o, strength)
 
 
 def _workplace_ties(doc: Doc, facts: Facts) -> None:
@@ -936,7 +992,7 @@ def _workplace_ties(doc: Doc, facts: Facts) -> None:
             g = doc.gap_text(p, nxt[0])
             # `Касенов Ерлан (Павлодарская ОУНБ ...)`, `Любимова Е.А. из Омской ... библиотеки`
             if g in ("(", "из") and (g != "(" or doc.text[nxt[0].end:nxt[0].end + 1] == ")"):
-                facts.add("WORKPLACE", p, nxt[0])
+                _tie(doc, facts, p, nxt[0])
         # `Северная сельская библиотека (библиотекарь – Жумагулова А.Е.)`
         j = k - 1
         posts = doc.posts_of.get(p.id, [])
@@ -945,7 +1001,7 @@ def _workplace_ties(doc: Doc, facts: Facts) -> None:
         if j >= 0 and tops[j].type == "ORGANIZATION":
             first = posts[0] if posts and posts[0].start < p.start else p
             if doc.gap_text(tops[j], first) == "(" and doc.text[p.end:p.end + 1] == ")":
-                facts.add("WORKPLACE", p, tops[j])
+                _tie(doc, facts, p, tops[j])
     for c in doc.clauses:
         lem = _clause_lemmas(doc, c)
         persons = [m for m in c.mentions if m.type == "PERSON" and doc.is_top(m)]
@@ -954,12 +1010,12 @@ def _workplace_ties(doc: Doc, facts: Facts) -> None:
         for o in _represented_by(doc, c):
             for p in persons:
                 if p.start > o.end:
-                    facts.add("WORKPLACE", p, o)
+                    _tie(doc, facts, p, o)
         # `Алтайскую ... библиотеку представляли [post] X и [post] Y`,
         # `X представляла областную библиотеку на форуме`
         for o in _represented(doc, c):
             for p in persons:
-                facts.add("WORKPLACE", p, o)
+                _tie(doc, facts, p, o)
     # `специалисты НАБ: заведующий отделом X ..., а главный специалист Y`
     for s in doc.an.sents:
         for i in range(s.first, s.last - 2):
@@ -970,7 +1026,7 @@ def _workplace_ties(doc: Doc, facts: Facts) -> None:
                     for p in doc.ms:
                         if p.type == "PERSON" and doc.is_top(p) and s.first <= doc.first_tok(p) < s.last \
                                 and p.start > orgs[0].end:
-                            facts.add("WORKPLACE", p, orgs[0])
+                            _tie(doc, facts, p, orgs[0])
     # `Его заведующая X`: the organisation of the previous sentence that agrees
     for prof, person in doc.post_of.items():
         pm = doc.by_id[prof]
@@ -992,7 +1048,7 @@ def _workplace_ties(doc: Doc, facts: Facts) -> None:
                                       ((gender,) if gender == "Fem" else ("Masc", "Neut")))]
         pick = (agree or cands)[-1:] if (agree or cands) else []
         for o in pick:
-            facts.add("WORKPLACE", person, o, 2)
+            _tie(doc, facts, person, o, 2)
 
 
 # ---------------------------------------------------------------------------
@@ -1310,6 +1366,8 @@ def _venue_pairs(doc: Doc, ev: EventContext, c: Clause, venues: list[Mention]):
             if c.heading or t.rel.startswith("nsubj") or t.rel == "obj" or (
                     t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS):
                 targets.append(e)
+        # `ее перевезут в ...`, `Его провели в ...`: a pronoun subject or object
+        targets += [e for i, e in ev.pronouns(c) if doc.word(i - 1) not in PREPOSITIONS]
     for e in _uniq(targets):
         for v in venues:
             yield e, v, 3 if doc.clause_of(e) is c else 2
@@ -1450,8 +1508,10 @@ def _genitive_of_noun(doc: Doc, m: Mention) -> bool:
         first = posts[0]
     prev = doc.tok(doc.first_tok(first) - 1)
     if prev is None or doc.in_mention(prev.i) or prev.pos != "NOUN" or \
-            prev.sent != doc.an.tokens[doc.first_tok(m)].sent or _norm(prev.lemma) in TALK_NOUNS:
+            prev.sent != doc.an.tokens[doc.first_tok(m)].sent:
         return False
+    if _norm(prev.lemma) in TALK_NOUNS | set(ROLE_NOUNS) | {"участие", "присутствие"}:
+        return False  # `приняли участие Иванова А.П.`: a surname in -ова may read as Gen
     words = doc.tokens(first) if first is not m else []
     heads = [t for t in doc.tokens(m) + words[:1] if t.pos in ("PROPN", "NOUN")]
     return bool(heads) and all(t.feats.get("Case") == "Gen" for t in heads)
@@ -1609,8 +1669,10 @@ def _is_object(doc: Doc, c: Clause, e: Mention) -> bool:
         break
     t = doc.tok(i) if doc.clause_of_tok.get(i) is c else None
     if t is None or t.pos in ("PUNCT", "CCONJ", "SCONJ") or doc.in_mention(i):
+        # (the parse's object relation too: `Мастер-класс ... провела` came out Gen)
         h = doc.head(e)
-        return h is None or h.feats.get("Case") in ("Nom", "Acc", None)
+        return h is None or h.feats.get("Case") in ("Nom", "Acc", None) or \
+            h.rel in ("obj", "nsubj", "nsubj:pass")
     if t.pos in ("VERB", "AUX"):
         return True
     return False
@@ -1727,7 +1789,17 @@ def _host(doc: Doc, e: Mention) -> Mention | None:
 
 
 def _role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
-    """The role a clause gives its actors, None when it gives no participation."""
+    """The role a clause gives its actors, None when it gives no participation; a
+    list item after a colon takes the role of its head (`Гостями семинара стали
+    специалисты ПОУНБ: [post] X и [post] Y`)."""
+    role = _own_role(doc, c, lem)
+    if role is None and _elliptic(doc, c):
+        prev = doc.clauses[c.prev]
+        role = _own_role(doc, prev, _trigger_lemmas(doc, prev))
+    return role
+
+
+def _own_role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
     if "делегация" in lem or "делегат" in lem:
         if lem & {"возглавить", "возглавлять", "глава", "руководитель"}:
             return "head-of-delegation"
@@ -1750,12 +1822,19 @@ def _role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
         return "speaker"
     if "представлять" in lem and "себя" not in lem:
         return "participant"
-    if lem & (ELECT | HONOUR):
+    if lem & (HONOUR | WIN) or (lem & ELECT and _names_its_event(doc, c, lem)):
         return "participant"
     if ("принять" in lem and "участие" in lem) or lem & (PARTICIPATE - {"представлять"}) \
             or lem & ACT or ("войти" in lem and "состав" in lem) or lem & PARTICIPATE_EXPLICIT:
         return "participant"
     return None
+
+
+def _wins(doc: Doc, c: Clause, lem: set[str]) -> bool:
+    """Contestants who won: `победила X`, `стала победителем`, `лауреатами стали`,
+    `X заняла второе место`, `место присуждено X`; they take part in the contest."""
+    return bool(lem & WIN) or ("место" in lem and bool(lem & {"занять", "присудить"})) \
+        or any(_is_role_noun(doc, c, n) for n in NOMINATIVE_ROLES - {"участник"})
 
 
 def _among_role(doc: Doc, c: Clause) -> str | None:
@@ -1781,11 +1860,22 @@ def _is_role_noun(doc: Doc, c: Clause, noun: str) -> bool:
                 continue
             # the word's ending, not the tagger's case (`Модератором` came out Nom)
             w = doc.word(i)
+            raw = _norm(doc.an.tokens[i].lemma)
             adjectival = noun.endswith(("ий", "ый", "ой"))
-            ins = ("ой", "ей", "им", "ым", "ими", "ыми") if adjectival else ("ом", "ем", "ём", "ами", "ями")
+            if adjectival:
+                ins = ("ой", "ей", "им", "ым", "ими", "ыми")
+            elif raw.endswith(("а", "я")):  # feminine: `участницей`, `гостьей`
+                ins = ("ой", "ей", "ёй", "ами", "ями")
+            else:
+                ins = ("ом", "ем", "ём", "ами", "ями")
             if w.endswith(ins):
                 return True
-            if noun in NOMINATIVE_ROLES and w in (noun, noun + "и", noun[:-1] + "и"):
+            nominative = w in (raw, raw + "и", raw + "ы", raw[:-1] + "и", raw[:-1] + "ы") or (
+                adjectival and w[-2:] in ("ий", "ый", "ая", "ие", "ые"))
+            if noun in NOMINATIVE_ROLES and nominative:
+                return True
+            # `Модератор – X`, `Спикеры – X и Y`, `Ведущая — X`
+            if nominative and doc.word(i + 1) in DASHES:
                 return True
     return False
 
@@ -1832,13 +1922,23 @@ def _persons(doc: Doc, c: Clause) -> list[Mention]:
     return out
 
 
+def _names_its_event(doc: Doc, c: Clause, lem: set[str]) -> bool:
+    """An election is part of an event only when the clause names it (`участники
+    секции избрали`, `на ней избрали`) or a jury (`председателем жюри избрали`);
+    `X избрали депутатом` is not about the event in focus."""
+    return bool(lem & {"жюри", "комиссия", "модератор", "секретарь", "председатель"}) or any(
+        e.type == "EVENT" for e in c.mentions) or any(
+        doc.lemma(i) in EVENT_ANAPHORS or doc.word(i) in EVENT_PRONOUNS
+        for i in c.toks if not doc.in_mention(i))
+
+
 def _chosen(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
     """Persons who take part as the object of the clause: elected or appointed to a
     role (`Полякову участники секции избрали в рабочую группу`, `Председателем жюри
     избрали X`), honoured (`наградили X`), or the recipients of a prize (`дипломы
     вручили X и Y`); not the object of thanks or praise (`поблагодарили X`)."""
     cases = set()
-    if lem & (ELECT | HONOUR):
+    if lem & HONOUR or (lem & ELECT and _names_its_event(doc, c, lem)):
         cases.add("Acc")
     if lem & GIVE:
         cases.add("Dat")
@@ -1897,7 +1997,7 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
     takes_part = ("принять" in lem and "участие" in lem) or bool(lem & {"участвовать",
                                                                        "присоединиться"}) \
         or ("занять" in lem and "место" in lem) or _is_role_noun(doc, c, "участник") \
-        or _among_role(doc, c) == "participant"
+        or _among_role(doc, c) == "participant" or _wins(doc, c, lem)
     awarded = "присудить" in lem
     for m in c.mentions:
         if m.type != "ORGANIZATION" or not doc.is_top(m):
@@ -1914,12 +2014,29 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
         elif takes_part and case in ("Nom", None) and \
                 any(x.id == m.id for x in _subjects(doc, c, ("ORGANIZATION",))):
             out.append(m)
+    if "делегация" in lem and not out and (takes_part or _persons(doc, c)):
+        out += _delegation_org(doc, c)
     if _elliptic(doc, c):
         # `Второе место присуждено X, третье – Y`
         prev_lem = _trigger_lemmas(doc, doc.clauses[c.prev])
         if prev_lem & {"присудить"} or {"занять", "место"} <= prev_lem:
             out += [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)]
     return _uniq(out)
+
+
+def _delegation_org(doc: Doc, c: Clause) -> list[Mention]:
+    """`Делегация СКОУНБ посетила Курган. В составе делегации в конференции приняли
+    участие X и Y`: the organisation a delegation named before (title included) is
+    from takes part through it."""
+    first = c.toks[0]
+    for m in reversed(doc.ms):
+        if m.type != "ORGANIZATION" or not doc.is_top(m) or doc.first_tok(m) >= first:
+            continue
+        if doc.sent_of(m) < c.sent - 3:
+            break
+        if doc.lemma(doc.first_tok(m) - 1) == "делегация" and not doc.in_mention(doc.first_tok(m) - 1):
+            return [m]
+    return []
 
 
 def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
@@ -1973,10 +2090,12 @@ def _frame_events(doc: Doc, ev: EventContext, c: Clause) -> list[Mention]:
     out = []
     named = [(doc.first_tok(e), e) for e in ev.explicit(c) if doc.is_top(e)]
     for i, e in named + ev.anaphors(c) + ev.pronouns(c):
+        if doc.lemma(i - 1) in EVENT_MOMENTS and not doc.in_mention(i - 1):
+            i -= 1  # `на открытии выставки`: the moment stands in the locative
         w1, w2 = doc.word(i - 1), doc.word(i - 2)
         if (w2, w1) in (("во", "время"), ("в", "ходе"), ("в", "период")):
             out.append(e)
-        elif w1 in ("на", "в", "во"):
+        elif w1 in ("на", "в", "во") and not _noun_before(doc, i - 1):
             t = doc.an.tokens[i]
             h = doc.head(e) if doc.in_mention(i) else t
             case = (h or t).feats.get("Case")
@@ -1985,13 +2104,25 @@ def _frame_events(doc: Doc, ev: EventContext, c: Clause) -> list[Mention]:
     return _uniq(out)
 
 
+def _noun_before(doc: Doc, i: int) -> bool:
+    """A common noun right before the preposition at i: the phrase belongs to it
+    (`об изменениях в конкурсе`), not to the verb."""
+    t = doc.tok(i - 1)
+    return t is not None and t.pos == "NOUN" and not doc.in_mention(t.i) \
+        and t.sent == doc.an.tokens[i].sent
+
+
 def _acts_at(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -> None:
     """A person who does anything at an event was there: `X на церемонии
     поблагодарила коллег`, `Во время семинара X показал программу`. Only with a
-    finite verb of the person and the event as the clause's own locative frame."""
+    finite verb of the person and the event as the clause's own locative frame, or
+    the frame of the clause it is coordinated with (`На открытии X прочитала стихи,
+    а Y показал карты`)."""
     if not any(_is_predicate(doc.an.tokens[i]) for i in c.toks if not doc.in_mention(i)):
         return
     frame = _frame_events(doc, ev, c)
+    if not frame and c.prev is not None:
+        frame = _frame_events(doc, ev, doc.clauses[c.prev])
     if not frame:
         return
     for p in _persons(doc, c):
@@ -2034,8 +2165,7 @@ def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) ->
         if lem & PRESS:
             return []  # `рассказала журналистам`: an interview, not a talk at the event
         targets = _clause_events(doc, ev, c)
-    if role == "jury" or _is_role_noun(doc, c, "победитель") or _is_role_noun(doc, c, "лауреат") \
-            or ("место" in lem and lem & {"занять", "присудить"}):
+    if role == "jury" or _wins(doc, c, lem) or (lem & HONOUR and lem & PRIZES):
         targets = _contest(doc, ev, c, targets)
     # relative clauses of the event: `форуме, где она выступала с докладом`,
     # `мастер-классе, в котором участвовала сама`

@@ -424,6 +424,8 @@ def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
     date = rels.get(("POINT_IN_TIME", m.id))
     if date and date in by_id and (by_id[date].attrs.get("value") or "")[:4].isdigit():
         year = by_id[date].attrs["value"][:4]
+    elif (titled := re.search(r"(?<!\d)(19|20)\d\d(?!\d)", m.attrs.get("title", ""))):
+        year = titled.group()  # «Лучшая библиотека-2024» is the 2024 edition
     kind = m.attrs.get("kind", "event")
     if kind == "campaign" and not date:
         year = ""  # a standing campaign is one event across years (GUIDE §4)
@@ -450,7 +452,9 @@ def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
     # the report's title names the first event of its kind in the body
     first_in_body = m.start > line_end and len(title_line) == 1 and len(earlier) == 1
     words = set(bare_event_name(m.normal).split())
-    for d in reversed(earlier):  # the same event named again in the report
+    another = bool(words & lx.ANOTHER_OCCURRENCE) or any(
+        w.startswith(("следующ", "очередн", "будущ", "ближайш")) for w in m.normal.lower().split())
+    for d in ([] if another else reversed(earlier)):  # the same event named again
         other = set(bare_event_name(d.normal).split())
         same_name = event_profile(d, year)[1] == base or words <= other or other <= words
         if not (same_name or first_in_body):

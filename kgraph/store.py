@@ -33,6 +33,7 @@ Concurrency (measured with pyoxigraph 0.5.13, see tests/test_store.py):
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import json
 import os
@@ -60,6 +61,7 @@ except ImportError:  # pragma: no cover - Windows
 ONTOLOGY_GRAPH = vocab.BASE + "ontology"
 LABELS_GRAPH = vocab.ID + "graph/labels"
 RUNS_GRAPH = vocab.ID + "graph/runs"
+SUMMARY_GRAPH = vocab.ID + "graph/summary"  # see "the summary graph" below
 REPORT_PREFIX = vocab.ID + "report/"
 
 # export format names -> pyoxigraph formats
@@ -305,15 +307,34 @@ class BaseStore:
         triples = (_ntriple(q.subject, q.predicate, q.object) for q in quads)
         self._update(_insert_data(RUNS_GRAPH, triples))
 
-    def refresh_labels(self) -> None:
-        """Recompute the labels graph: one skos:prefLabel per entity.
+    def refresh_labels(self, *, full: bool = False) -> dict:
+        """Bring the consolidated graphs up to date after reports were written or
+        removed: the labels graph and the summary graph (`consolidate`, which see).
+        Kept under this name for its callers (kgraph ingest calls it once a run).
 
-        Candidates are the entity's kg:canonicalLabel values if it has any, else
-        its rdfs:label values, from report graphs. The winner is the longest,
-        then the most frequent (number of reports using it), then the first in
-        code-point order. 10,000 reports / 15,000 entities: ~1 s.
+        The labels graph holds one skos:prefLabel per entity. Candidates are the
+        entity's kg:canonicalLabel values if it has any, else its rdfs:label
+        values, from report graphs. The winner is the longest, then the most
+        frequent (number of reports using it), then the first in code-point
+        order. 10,000 reports / 15,000 entities: ~1 s from scratch.
         """
-        self._update(_REFRESH_LABELS)
+        return self.consolidate(full=full)
+
+    def consolidate(self, changed: Iterable[str] = (), *, full: bool = False) -> dict:
+        """Update the labels graph and the summary graph that the ready questions
+        read (see "the summary graph" in this module and docs/queries.md).
+
+        Incremental: the reports written, replaced or removed since the last
+        consolidation are found by their markers (kg:sha256 and
+        prov:wasGeneratedBy; a hash of the graph for a graph without kg:sha256);
+        `changed` names more report graphs to redo. Only those reports' rows,
+        the entities they mention (and the people and events that depend on
+        those entities' names and places) are recomputed, and the summary is
+        written in one update. `full` (or a summary of another layout version)
+        recomputes both graphs from scratch. Returns what was done and the
+        seconds each step took.
+        """
+        return consolidate(self, changed, full=full)
 
     # -- inspection
     def stats(self) -> dict:
@@ -432,10 +453,11 @@ _CANDIDATES = """
     { GRAPH ?g { ?e rdfs:label ?l } BIND(0 AS ?c) }
     UNION
     { GRAPH ?g { ?e kg:canonicalLabel ?l } BIND(1 AS ?c) }
-    FILTER(?g NOT IN (<%(ontology)s>, <%(labels)s>, <%(runs)s>))
+    FILTER(?g NOT IN (<%(ontology)s>, <%(labels)s>, <%(runs)s>, <%(summary)s>))
   } GROUP BY ?e ?l ?c }
 """ % {"len": _PAD.format(x="STRLEN(STR(?l))"), "count": _PAD.format(x="COUNT(?g)"),
-       "ontology": ONTOLOGY_GRAPH, "labels": LABELS_GRAPH, "runs": RUNS_GRAPH}
+       "ontology": ONTOLOGY_GRAPH, "labels": LABELS_GRAPH, "runs": RUNS_GRAPH,
+       "summary": SUMMARY_GRAPH}
 _REFRESH_LABELS = _PREFIX_DECL + """
 DROP SILENT GRAPH <%(labels)s> ;
 INSERT { GRAPH <%(labels)s> { ?e skos:prefLabel ?label } }
@@ -447,6 +469,571 @@ WHERE {
   } GROUP BY ?e
 }
 """ % {"labels": LABELS_GRAPH, "cand": _CANDIDATES}
+
+
+# --- the summary graph ----------------------------------------------------------------
+#
+# The ready questions (queries/*.rq) read a compact, consolidated graph instead of
+# aggregating over the union of the report graphs, where every entity triple is
+# repeated once per report that states it. <kgid:graph/summary> holds, in its own
+# vocabulary (kgs:, so that ad hoc queries over the union see no new kg: triple):
+#
+# * one node per row of `attendance` (person, event, report) and of `organisers`
+#   (organiser, event, report), IRI = kgid:summary/attendance/MD5(...), with the
+#   values that depend on that report (role, event type as stated there,
+#   organiser type);
+# * per person, event and organiser (subject = the entity's IRI): its display
+#   name (skos:prefLabel, else a label), an integer sort rank (its place in the
+#   order by lower-cased name, then IRI: ORDER BY on integers never decodes a
+#   string), and what the questions show or filter on (date, place, counts,
+#   posts, lower-cased search texts);
+# * the distinct kg:locatedIn edges of all reports (kgs:locatedIn), for
+#   "places that contain it" across reports;
+# * bookkeeping: per report the entities it mentions (kgs:mentionedIn) and a
+#   marker of the version summarised (kgs:marker: sha256 + run, or a hash of the
+#   graph when it has no sha256), and the layout version (kgs:version).
+#
+# `consolidate` keeps it (and the labels graph) in step with the report graphs:
+# it finds the reports written or removed since the last run by their markers,
+# recomputes the rows of those reports and the entities they mention (plus the
+# people and events whose names or places depend on those), and writes all of it
+# in one update, so readers see the old summary or the new one, never half.
+# See docs/queries.md.
+
+KGS = vocab.BASE + "summary#"
+SUMMARY_VERSION = "1"
+SUMMARY_ROW = vocab.ID + "summary/"
+SPECIAL_GRAPHS = (ONTOLOGY_GRAPH, LABELS_GRAPH, RUNS_GRAPH, SUMMARY_GRAPH)
+_SUMMARY_PREFIXES = _PREFIX_DECL + f"PREFIX kgs: <{KGS}>\n"
+_NOT_SPECIAL = "FILTER({g} NOT IN (%s))" % ", ".join(f"<{g}>" for g in SPECIAL_GRAPHS)
+_FILL = {"S": SUMMARY_GRAPH, "L": LABELS_GRAPH, "ROW": SUMMARY_ROW}
+
+
+def _values(var: str, iris) -> str:
+    """VALUES ?var { <iri> ... } restricting a pattern; "" (no restriction) for None."""
+    if iris is None:
+        return ""
+    return f"VALUES ?{var} {{ {' '.join(f'<{_iri(i)}>' for i in sorted(iris))} }}"
+
+
+def _sub(template: str, **restrict) -> str:
+    """Fill a summary template: %(S)s etc., and the optional VALUES restrictions."""
+    fill = dict(_FILL)
+    for key, value in restrict.items():
+        fill[key] = value
+    fill.setdefault("not_special_report", _NOT_SPECIAL.format(g="?report"))
+    fill.setdefault("not_special_g", _NOT_SPECIAL.format(g="?g"))
+    return template % fill
+
+
+# rows of `attendance`: one per (person, event, report), as attendance.rq had them
+_ROWS_ATTENDANCE = """
+INSERT { GRAPH <%(S)s> { ?row kgs:person ?person ; kgs:event ?event ; kgs:report ?report ;
+                              kgs:role ?role ; kgs:eventType ?etype } }
+WHERE {
+  { SELECT ?person ?event ?report (COALESCE(MIN(?subtype), kg:Event) AS ?etype)
+           (GROUP_CONCAT(DISTINCT ?role_key; separator=", ") AS ?roles)
+    WHERE {
+      %(reports)s
+      GRAPH ?report {
+        ?person kg:participantIn ?event ; a kg:Person .
+        OPTIONAL { ?event rdf:type ?subtype . FILTER(?subtype != kg:Event) }
+        OPTIONAL {
+          ?statement rdf:subject ?person ; rdf:predicate kg:participantIn ;
+                     rdf:object ?event ; kg:role ?role_iri .
+          FILTER(?role_iri != kg:role-participant)
+          BIND(STRAFTER(STR(?role_iri), "#role-") AS ?role_key)
+        }
+      }
+      %(not_special_report)s
+    }
+    GROUP BY ?person ?event ?report }
+  BIND(IF(COALESCE(?roles, "") = "", "participant", ?roles) AS ?role)
+  BIND(IRI(CONCAT("%(ROW)sattendance/",
+                  MD5(CONCAT(STR(?person), " ", STR(?event), " ", STR(?report))))) AS ?row)
+}"""
+
+# rows of `organisers`: one per (organiser, event, report)
+_ROWS_ORGANISERS = """
+INSERT { GRAPH <%(S)s> { ?row kgs:organiser ?organiser ; kgs:event ?event ; kgs:report ?report ;
+                              kgs:eventType ?etype ; kgs:organiserType ?otype } }
+WHERE {
+  { SELECT ?organiser ?event ?report (MAX(?organiser_class) AS ?otype)
+           (COALESCE(MIN(?subtype), kg:Event) AS ?etype)
+    WHERE {
+      %(reports)s
+      GRAPH ?report {
+        ?organiser kg:organizerOf ?event .
+        OPTIONAL {
+          VALUES ?organiser_class { kg:Person kg:Organization kg:OrganizationalUnit }
+          ?organiser rdf:type ?organiser_class .
+        }
+        OPTIONAL { ?event rdf:type ?subtype . FILTER(?subtype != kg:Event) }
+      }
+      %(not_special_report)s
+    }
+    GROUP BY ?organiser ?event ?report }
+  BIND(IRI(CONCAT("%(ROW)sorganising/",
+                  MD5(CONCAT(STR(?organiser), " ", STR(?event), " ", STR(?report))))) AS ?row)
+}"""
+
+# which entities each report mentions: typed, or labelled (for the labels graph)
+_MENTIONED_IN = """
+INSERT { GRAPH <%(S)s> { ?e kgs:mentionedIn ?report } }
+WHERE {
+  %(reports)s
+  GRAPH ?report {
+    { ?e a ?class FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) }
+    UNION { ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?label }
+  }
+  %(not_special_report)s
+}"""
+
+# the distinct kg:locatedIn edges of all reports, for paths across reports
+_LOCATED_IN = """
+INSERT { GRAPH <%(S)s> { ?x kgs:locatedIn ?y } }
+WHERE { %(entities)s GRAPH ?g { ?x kg:locatedIn ?y } %(not_special_g)s }"""
+
+# people: what people.rq shows, and the texts its name filter searches
+_PEOPLE = [
+    """
+INSERT { GRAPH <%(S)s> { ?person kgs:reports ?reports } }
+WHERE { SELECT ?person (COUNT(DISTINCT ?g) AS ?reports)
+        WHERE { %(persons)s GRAPH ?g { ?person a kg:Person } %(not_special_g)s }
+        GROUP BY ?person }""",
+    """
+INSERT { GRAPH <%(S)s> { ?person kgs:gender ?gender } }
+WHERE { SELECT ?person (MIN(?value) AS ?gender)
+        WHERE { %(persons)s GRAPH ?g { ?person a kg:Person ; kg:gender ?value } %(not_special_g)s }
+        GROUP BY ?person }""",
+    # any of their names, lower-cased, one a line: CONTAINS on it = "a name contains"
+    """
+INSERT { GRAPH <%(S)s> { ?person kgs:search ?search } }
+WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?key; separator="\\n") AS ?search)
+        WHERE {
+          %(persons)s
+          { GRAPH ?g { ?person a kg:Person ; rdfs:label|skos:altLabel|kg:canonicalLabel ?any_name }
+            %(not_special_g)s }
+          UNION
+          { GRAPH <%(L)s> { ?person skos:prefLabel ?any_name }
+            FILTER EXISTS { GRAPH ?g2 { ?person a kg:Person } } }
+          BIND(LCASE(STR(?any_name)) AS ?key)
+        }
+        GROUP BY ?person }""",
+    """
+INSERT { GRAPH <%(S)s> { ?person kgs:posts ?posts } }
+WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?post_name; separator="; ") AS ?posts)
+        WHERE {
+          %(persons)s
+          GRAPH ?g { ?person kg:holdsPost ?post . ?post rdfs:label ?post_label }
+          %(not_special_g)s
+          OPTIONAL { GRAPH <%(L)s> { ?post skos:prefLabel ?post_pref } }
+          BIND(STR(COALESCE(?post_pref, ?post_label)) AS ?post_name)
+        }
+        GROUP BY ?person }""",
+    """
+INSERT { GRAPH <%(S)s> { ?person kgs:units ?units } }
+WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?unit_name; separator="; ") AS ?units)
+        WHERE {
+          { SELECT DISTINCT ?person ?unit WHERE {
+              %(persons)s
+              GRAPH ?g {
+                ?person kg:worksAt ?unit .
+                FILTER(EXISTS { ?unit a kg:OrganizationalUnit } || EXISTS { ?unit kg:partOf ?parent })
+              }
+              %(not_special_g)s
+          } }
+          { SELECT ?unit (MIN(?label) AS ?unit_label) WHERE {
+              GRAPH ?g { ?unit a kg:Organization ; rdfs:label ?label } %(not_special_g)s
+            } GROUP BY ?unit }
+          OPTIONAL { GRAPH <%(L)s> { ?unit skos:prefLabel ?unit_pref } }
+          BIND(STR(COALESCE(?unit_pref, ?unit_label)) AS ?unit_name)
+        }
+        GROUP BY ?person }""",
+    """
+INSERT { GRAPH <%(S)s> { ?person kgs:organisations ?organisations } }
+WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?org_name; separator="; ") AS ?organisations)
+        WHERE {
+          {
+            SELECT DISTINCT ?person ?org WHERE {
+              %(persons)s
+              GRAPH ?g {
+                ?person kg:worksAt ?org .
+                FILTER NOT EXISTS { ?org a kg:OrganizationalUnit }
+                FILTER NOT EXISTS { ?org kg:partOf ?parent }
+              }
+              %(not_special_g)s
+            }
+          } UNION {
+            SELECT DISTINCT ?person ?org WHERE {
+              %(persons)s
+              GRAPH ?g { ?person kg:worksAt ?unit . ?unit kg:partOf+ ?org }
+              %(not_special_g)s
+            }
+          }
+          { SELECT ?org (MIN(?label) AS ?org_label) WHERE {
+              GRAPH ?g { ?org a kg:Organization ; rdfs:label ?label } %(not_special_g)s
+            } GROUP BY ?org }
+          OPTIONAL { GRAPH <%(L)s> { ?org skos:prefLabel ?org_pref } }
+          BIND(STR(COALESCE(?org_pref, ?org_label)) AS ?org_name)
+        }
+        GROUP BY ?person }""",
+]
+
+# events: typed kg:Event somewhere, or the event of a row
+_EVENTS = [
+    """
+INSERT { GRAPH <%(S)s> { ?event kgs:reports ?reports ; kgs:type ?type ;
+                                kgs:participants ?participants } }
+WHERE {
+  { SELECT ?event (COUNT(DISTINCT ?g) AS ?reports)
+    WHERE { %(events)s GRAPH ?g { ?event a kg:Event } %(not_special_g)s }
+    GROUP BY ?event }
+  OPTIONAL {
+    SELECT ?event (MIN(?subtype) AS ?event_subtype)
+    WHERE { %(events)s GRAPH ?g { ?event a kg:Event , ?subtype } FILTER(?subtype != kg:Event)
+            %(not_special_g)s }
+    GROUP BY ?event }
+  OPTIONAL {
+    SELECT ?event (COUNT(DISTINCT ?participant) AS ?participant_count)
+    WHERE { %(events)s GRAPH ?g { ?participant kg:participantIn ?event } %(not_special_g)s }
+    GROUP BY ?event }
+  BIND(COALESCE(?event_subtype, kg:Event) AS ?type)
+  BIND(COALESCE(?participant_count, 0) AS ?participants)
+}""",
+    """
+INSERT { GRAPH <%(S)s> { ?event kgs:date ?date ; kgs:place ?place } }
+WHERE {
+  { SELECT DISTINCT ?event WHERE {
+      %(events)s
+      { GRAPH ?g { ?event a kg:Event } } UNION { GRAPH ?g { ?x kg:participantIn|kg:organizerOf ?event } }
+      %(not_special_g)s
+  } }
+  OPTIONAL {
+    SELECT ?event (MIN(?iso) AS ?iso_date)
+    WHERE { %(events)s GRAPH ?g { ?event kg:date ?d . ?d kg:isoValue ?iso } %(not_special_g)s }
+    GROUP BY ?event }
+  OPTIONAL {
+    SELECT ?event (MIN(STR(?start)) AS ?start_date)
+    WHERE { %(events)s GRAPH ?g { ?event schema:startDate ?start } %(not_special_g)s }
+    GROUP BY ?event }
+  OPTIONAL {
+    SELECT ?event (MIN(?where_name) AS ?settlement_name) WHERE {
+      %(events)s
+      GRAPH ?g { ?event kg:takesPlaceIn ?where . ?where a kg:Place ; rdfs:label ?where_label }
+      %(not_special_g)s
+      OPTIONAL { GRAPH <%(L)s> { ?where skos:prefLabel ?where_pref } }
+      BIND(COALESCE(?where_pref, ?where_label) AS ?where_name)
+    }
+    GROUP BY ?event }
+  OPTIONAL {
+    SELECT ?event (MIN(?where_name) AS ?venue_name) WHERE {
+      %(events)s
+      GRAPH ?g {
+        ?event kg:takesPlaceIn ?where . ?where rdfs:label ?where_label .
+        FILTER NOT EXISTS { ?where a kg:Place }
+      }
+      %(not_special_g)s
+      OPTIONAL { GRAPH <%(L)s> { ?where skos:prefLabel ?where_pref } }
+      BIND(COALESCE(?where_pref, ?where_label) AS ?where_name)
+    }
+    GROUP BY ?event }
+  BIND(COALESCE(?iso_date, ?start_date) AS ?date)
+  BIND(COALESCE(?settlement_name, ?venue_name) AS ?place)
+}""",
+    # the names of the event's places and venues and of the places that contain
+    # them (kg:locatedIn in any report), lower-cased, joined with " | "
+    """
+INSERT { GRAPH <%(S)s> { ?event kgs:placeSearch ?place_names } }
+WHERE { SELECT ?event (GROUP_CONCAT(DISTINCT ?where_key; separator=" | ") AS ?place_names)
+        WHERE {
+          { SELECT DISTINCT ?event ?somewhere WHERE {
+              %(events)s GRAPH ?g { ?event kg:takesPlaceIn ?somewhere } %(not_special_g)s } }
+          UNION
+          { SELECT DISTINCT ?event ?somewhere WHERE {
+              %(events)s GRAPH ?g { ?event kg:takesPlaceIn ?where } %(not_special_g)s
+              GRAPH <%(S)s> { ?where kgs:locatedIn+ ?somewhere } } }
+          GRAPH ?lg { ?somewhere rdfs:label|skos:prefLabel|skos:altLabel|kg:canonicalLabel ?name }
+          FILTER(?lg NOT IN (<%(S)s>))
+          BIND(LCASE(STR(?name)) AS ?where_key)
+        }
+        GROUP BY ?event }""",
+]
+
+# organisers: the texts organisers.rq's name filter searches
+_ORGANISERS = """
+INSERT { GRAPH <%(S)s> { ?organiser kgs:organiserSearch ?search } }
+WHERE { SELECT ?organiser (GROUP_CONCAT(DISTINCT ?key; separator="\\n") AS ?search)
+        WHERE {
+          %(organisers)s
+          { GRAPH ?g { ?organiser kg:organizerOf ?any_event ;
+                                  rdfs:label|skos:altLabel|kg:canonicalLabel ?any_name }
+            %(not_special_g)s }
+          UNION
+          { GRAPH <%(L)s> { ?organiser skos:prefLabel ?any_name }
+            FILTER EXISTS { GRAPH ?g2 { ?organiser kg:organizerOf ?any } } }
+          BIND(LCASE(STR(?any_name)) AS ?key)
+        }
+        GROUP BY ?organiser }"""
+
+# the entities that get a display name and a rank, with their name: persons,
+# events, organisers and the participants and events of rows
+_NAMED = """
+SELECT ?e ?name (LCASE(STR(?name)) AS ?key) WHERE { {
+SELECT ?e (COALESCE(MIN(?pref), MIN(?label)) AS ?name) WHERE {
+  { SELECT DISTINCT ?e WHERE {
+      %(entities)s
+      { GRAPH ?g { ?e a kg:Person } } UNION { GRAPH ?g { ?e a kg:Event } }
+      UNION { GRAPH ?g { ?e kg:organizerOf|kg:participantIn ?x } }
+      UNION { GRAPH ?g { ?x kg:organizerOf|kg:participantIn ?e } }
+      %(not_special_g)s
+  } }
+  OPTIONAL { GRAPH <%(L)s> { ?e skos:prefLabel ?pref } }
+  OPTIONAL { GRAPH ?g { ?e rdfs:label ?label } %(not_special_g)s }
+} GROUP BY ?e } }"""
+
+
+class _Summariser:
+    """One consolidation run over a store (see BaseStore.consolidate)."""
+
+    def __init__(self, store: "BaseStore"):
+        self.store = store
+        self.timing: dict[str, float] = {}
+
+    # -- reading
+    def select(self, sparql: str):
+        return self.store._select(_SUMMARY_PREFIXES + sparql)
+
+    def _timed(self, step: str, fn, *args):
+        t = time.perf_counter()
+        try:
+            return fn(*args)
+        finally:
+            self.timing[step] = round(self.timing.get(step, 0.0) + time.perf_counter() - t, 3)
+
+    def report_graphs(self) -> set[str]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return {r[0].value for r in rows if isinstance(r[0], ox.NamedNode)} - set(SPECIAL_GRAPHS)
+
+    def markers(self, graphs: set[str]) -> dict[str, str]:
+        """graph -> what identifies the version of the report it holds: its sha256
+        and the run that wrote it, or (no sha256) a hash of its triples."""
+        out: dict[str, list[str]] = {}
+        for g, sha, run in self.select(
+                "SELECT ?g ?sha ?run WHERE { GRAPH ?g { ?g kg:sha256 ?sha "
+                "OPTIONAL { ?g prov:wasGeneratedBy ?run } } }"):
+            if g.value in graphs:
+                out.setdefault(g.value, []).append(f"{sha.value} {run.value if run else ''}")
+        markers = {g: " ".join(sorted(v)) for g, v in out.items()}
+        for g in sorted(graphs - set(markers)):  # rare: graphs written without a report node
+            digest = hashlib.sha256()
+            lines = sorted(f"{s} {p} {o}" for s, p, o in self.select(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH <{_iri(g)}> {{ ?s ?p ?o }} }}"))
+            for line in lines:
+                digest.update(line.encode("utf-8") + b"\n")
+            markers[g] = "graph " + digest.hexdigest()
+        return markers
+
+    def summarised(self) -> tuple[str | None, dict[str, str]]:
+        version = next((r[0].value for r in self.select(
+            f"SELECT ?v WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> kgs:version ?v }} }}")),
+            None)
+        old = {r[0].value: r[1].value for r in self.select(
+            f"SELECT ?g ?m WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?g kgs:marker ?m }} }}")}
+        return version, old
+
+    def entities_of(self, reports: set[str]) -> set[str]:
+        """The entities the reports mention now (in their graphs) and mentioned when
+        they were last summarised (kgs:mentionedIn)."""
+        if not reports:
+            return set()
+        values = _values("report", reports)
+        now = self.select(f"""SELECT DISTINCT ?e WHERE {{ {values} GRAPH ?report {{
+            {{ ?e a ?class FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) }}
+            UNION {{ ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?label }} }} }}""")
+        before = self.select(f"""SELECT DISTINCT ?e WHERE {{ {values}
+            GRAPH <{SUMMARY_GRAPH}> {{ ?e kgs:mentionedIn ?report }} }}""")
+        return {r[0].value for r in now if isinstance(r[0], ox.NamedNode)} \
+            | {r[0].value for r in before if isinstance(r[0], ox.NamedNode)}
+
+    def dependents(self, entities: set[str]) -> tuple[set[str], set[str]]:
+        """The people whose posts, units or organisations name one of the entities
+        (their names may have changed), and the events that take place in one of
+        them or in a place inside one of them (kg:locatedIn, as summarised)."""
+        if not entities:
+            return set(), set()
+        values = _values("x", entities)
+        people = self.select(f"""SELECT DISTINCT ?person WHERE {{ {values}
+            {{ GRAPH ?g {{ ?person kg:holdsPost|kg:worksAt ?x }} }}
+            UNION {{ GRAPH ?g {{ ?person kg:worksAt ?unit . ?unit kg:partOf+ ?x }} }}
+            {_NOT_SPECIAL.format(g="?g")} }}""")
+        events = self.select(f"""SELECT DISTINCT ?event WHERE {{ {values}
+            {{ GRAPH ?g {{ ?event kg:takesPlaceIn ?x }} }}
+            UNION {{ GRAPH <{SUMMARY_GRAPH}> {{ ?where kgs:locatedIn+ ?x }}
+                     GRAPH ?g {{ ?event kg:takesPlaceIn ?where }} }}
+            {_NOT_SPECIAL.format(g="?g")} }}""")
+        return ({r[0].value for r in people if isinstance(r[0], ox.NamedNode)},
+                {r[0].value for r in events if isinstance(r[0], ox.NamedNode)})
+
+    def names(self, entities: set[str] | None) -> dict[str, tuple]:
+        """entity -> (display name or None, its LCASE or None) for the named
+        entities among `entities` (None: all), from the labels and report graphs.
+        The lower-casing is the store's, since the order must be SPARQL's."""
+        rows = self.select(_sub(_NAMED, entities=_values("e", entities)))
+        return {r[0].value: (r[1], r[2].value if r[2] is not None else None)
+                for r in rows if isinstance(r[0], ox.NamedNode)}
+
+    def ranked(self) -> dict[str, tuple[str | None, int]]:
+        """entity -> (lower-cased name or None, rank) as summarised now."""
+        rows = self.select(f"""SELECT ?e ?key ?rank WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+            ?e kgs:rank ?rank OPTIONAL {{ ?e kgs:name ?name }} }}
+            BIND(LCASE(STR(?name)) AS ?key) }}""")
+        return {r[0].value: (r[1].value if r[1] is not None else None, int(r[2].value))
+                for r in rows}
+
+
+def _rank_order(keys: dict[str, str | None]) -> list[str]:
+    """Entities in SPARQL's ORDER BY LCASE(STR(?name)) ?e order: no name first, then
+    by the lower-cased name and the IRI, comparing code points as Oxigraph does."""
+    return sorted(keys, key=lambda e: (keys[e] is not None, keys[e] or "", e))
+
+
+def consolidate(store: "BaseStore", changed=(), full: bool = False, labels: bool = True) -> dict:
+    """Bring the labels graph and the summary graph up to date with the report
+    graphs; see BaseStore.consolidate. `store` needs only `_select` and `_update`.
+    labels=False leaves the labels graph as it is (tests that set labels by hand)."""
+    started = time.perf_counter()
+    run = _Summariser(store)
+    graphs = run._timed("detect", run.report_graphs)
+    version, old = run._timed("detect", run.summarised)
+    current = run._timed("detect", run.markers, graphs)
+    if version != SUMMARY_VERSION:
+        full = True
+    if full:
+        reports = set(graphs)
+        gone: set[str] = set()
+    else:
+        reports = {g for g in graphs if old.get(g) != current[g]}
+        reports |= {g for g in map(_iri, changed) if g in graphs}
+        gone = set(old) - graphs
+    result = {"mode": "full" if full else "incremental", "reports": len(reports),
+              "removed": len(gone)}
+    if not full and not reports and not gone:
+        result["seconds"] = round(time.perf_counter() - started, 3)
+        result["timing"] = run.timing
+        return result
+
+    if full:
+        entities = None
+        if labels:
+            run._timed("labels", store._update, _REFRESH_LABELS)
+        persons = events = organisers = None
+    else:
+        entities = run._timed("affected", run.entities_of, reports | gone)
+        if labels:
+            run._timed("labels", store._update, _refresh_labels_for(entities))
+        people_dep, events_dep = run._timed("affected", run.dependents, entities)
+        persons, events, organisers = entities | people_dep, entities | events_dep, entities
+    # names, then ranks over every named entity (the unaffected keep theirs)
+    names = run._timed("names", run.names, entities)
+    before = {} if full else run._timed("names", run.ranked)
+    keys = {e: k for e, (k, _) in before.items() if entities is None or e not in entities}
+    keys.update((e, key) for e, (_, key) in names.items())
+    new_ranks = {e: i for i, e in enumerate(_rank_order(keys))}
+    old_ranks = {e: r for e, (_, r) in before.items()}
+    moved = {e: r for e, r in new_ranks.items()
+             if old_ranks.get(e) != r or (entities is not None and e in entities)}
+    result.update(entities=len(keys) if full else len(entities), reranked=len(moved))
+
+    ops = _summary_ops(full, reports, gone, entities, persons, events, organisers,
+                       names, moved, current)
+    run._timed("write", store._update, _SUMMARY_PREFIXES + " ;\n".join(ops))
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    result["timing"] = run.timing
+    return result
+
+
+def _refresh_labels_for(entities: set[str]) -> str:
+    """_REFRESH_LABELS for some entities only: their prefLabel depends on nothing
+    else than their own labels in the report graphs."""
+    if not entities:
+        return _PREFIX_DECL + "INSERT DATA { }"
+    values = _values("e", entities)
+    cand = _CANDIDATES.replace("WHERE {\n    { GRAPH ?g { ?e rdfs:label",
+                               f"WHERE {{\n    {values}\n    {{ GRAPH ?g {{ ?e rdfs:label", 1)
+    assert values in cand
+    return _PREFIX_DECL + """
+DELETE { GRAPH <%(labels)s> { ?e skos:prefLabel ?old } }
+WHERE { %(values)s GRAPH <%(labels)s> { ?e skos:prefLabel ?old } } ;
+INSERT { GRAPH <%(labels)s> { ?e skos:prefLabel ?label } }
+WHERE {
+  SELECT ?e (MIN(?l) AS ?label) WHERE {
+    { SELECT ?e (MAX(?k) AS ?best) WHERE { %(cand)s } GROUP BY ?e }
+    %(cand)s
+    FILTER(?k = ?best)
+  } GROUP BY ?e
+}""" % {"labels": LABELS_GRAPH, "values": values, "cand": cand}
+
+
+def _summary_ops(full, reports, gone, entities, persons, events, organisers,
+                 names, moved, markers) -> list[str]:
+    """The operations of the one update that writes the summary."""
+    S = SUMMARY_GRAPH
+    ops = []
+    if full:
+        ops.append(f"DROP SILENT GRAPH <{S}>")
+        restrict = dict(reports="", entities="", persons="", events="", organisers="")
+    else:
+        stale = _values("report", reports | gone)
+        ops.append(f"DELETE {{ GRAPH <{S}> {{ ?row ?p ?o }} }} WHERE {{ {stale} "
+                   f"GRAPH <{S}> {{ ?row kgs:report ?report ; ?p ?o }} }}")
+        ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e kgs:mentionedIn ?report }} }} WHERE {{ {stale} "
+                   f"GRAPH <{S}> {{ ?e kgs:mentionedIn ?report }} }}")
+        ops.append(f"DELETE {{ GRAPH <{S}> {{ ?report kgs:marker ?m }} }} WHERE {{ {stale} "
+                   f"GRAPH <{S}> {{ ?report kgs:marker ?m }} }}")
+        touched = entities | persons | events | organisers
+        if touched:  # what is recomputed below (names and ranks: at the end)
+            ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e ?p ?o }} }} WHERE {{ {_values('e', touched)} "
+                       f"GRAPH <{S}> {{ ?e ?p ?o }} "
+                       f"FILTER(?p NOT IN (kgs:mentionedIn, kgs:name, kgs:rank)) }}")
+        if entities or moved:
+            ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e ?p ?o }} }} WHERE {{ "
+                       f"{_values('e', entities | set(moved))} "
+                       f"GRAPH <{S}> {{ ?e ?p ?o }} FILTER(?p IN (kgs:name, kgs:rank)) }}")
+        restrict = dict(reports=_values("report", reports) if reports else None,
+                        entities=_values("x", entities) if entities else None,
+                        persons=_values("person", persons) if persons else None,
+                        events=_values("event", events) if events else None,
+                        organisers=_values("organiser", organisers) if organisers else None)
+    if restrict["reports"] is not None:
+        for template in (_ROWS_ATTENDANCE, _ROWS_ORGANISERS, _MENTIONED_IN):
+            ops.append(_sub(template, reports=restrict["reports"]))
+    if restrict["entities"] is not None:
+        ops.append(_sub(_LOCATED_IN, entities=restrict["entities"]))
+    if restrict["persons"] is not None:
+        ops += [_sub(t, persons=restrict["persons"]) for t in _PEOPLE]
+    if restrict["events"] is not None:
+        ops += [_sub(t, events=restrict["events"]) for t in _EVENTS]
+    if restrict["organisers"] is not None:
+        ops.append(_sub(_ORGANISERS, organisers=restrict["organisers"]))
+    # the names of the affected entities, and every rank that changed
+    named = sorted((e, n) for e, (n, _) in names.items() if n is not None)
+    for i in range(0, len(named), 5000):
+        rows = " ".join(f"(<{e}> {n})" for e, n in named[i:i + 5000])
+        ops.append(f"INSERT {{ GRAPH <{S}> {{ ?e kgs:name ?name }} }} "
+                   f"WHERE {{ VALUES (?e ?name) {{ {rows} }} }}")
+    ranks = sorted(moved.items())
+    for i in range(0, len(ranks), 5000):
+        rows = " ".join(f"(<{e}> {r})" for e, r in ranks[i:i + 5000])
+        ops.append(f"INSERT {{ GRAPH <{S}> {{ ?e kgs:rank ?rank }} }} "
+                   f"WHERE {{ VALUES (?e ?rank) {{ {rows} }} }}")
+    # bookkeeping
+    lines = [f"<{g}> kgs:marker {ox.Literal(markers[g])} ." for g in sorted(reports)]
+    if full:
+        lines.append(f"<{S}> kgs:version {ox.Literal(SUMMARY_VERSION)} .")
+    if lines:
+        ops.append(f"INSERT DATA {{ GRAPH <{S}> {{\n" + "\n".join(lines) + "\n} }")
+    return ops
 
 
 # --- remote stores ------------------------------------------------------------------

@@ -176,3 +176,30 @@ def test_a_dateline_year_marker_is_no_town():
     ents = entities(text)
     assert not [m for m in ents if m.type == "LOCATION"]
     assert ("методический день", "EVENT") in [(m.text, m.type) for m in ents]
+
+
+def test_a_town_and_a_person_natasha_runs_together_are_split():
+    ents = entities("Из г. Темиртау Олжас Сейтжанов привез книги.")
+    assert [(m.type, m.text) for m in ents if m.type in ("PERSON", "LOCATION")] == [
+        ("LOCATION", "г. Темиртау"), ("PERSON", "Олжас Сейтжанов")]
+
+
+def test_a_two_word_eponym_and_the_next_person_are_kept_apart():
+    ents = entities("Выступил директор Абайской ОУНБ им. Абая Нурлан Амантаевич Байгазин.")
+    assert ("Абайской ОУНБ им. Абая", "ORGANIZATION") in [(m.text, m.type) for m in ents]
+    assert ("Нурлан Амантаевич Байгазин", "PERSON") in [(m.text, m.type) for m in ents]
+    org = entities("Приехали коллеги из Национальной библиотеки Узбекистана им. Алишера Навои.")
+    assert "Национальной библиотеки Узбекистана им. Алишера Навои" in [m.text for m in org]
+
+
+def test_kazakh_spelling_of_a_first_name_and_a_glued_initial():
+    ents = entities("Руководитель Центра Айгерім Тұрсынбаева открыла стажировку. Её представляла Ө.Нұрпейісова.")
+    persons = [m.text for m in ents if m.type == "PERSON"]
+    assert persons == ["Айгерім Тұрсынбаева", "Ө.Нұрпейісова"]
+    assert ("стажировку", "EVENT") not in [(m.text, m.type) for m in ents]  # bare: no modifier
+
+
+def test_first_webinar_of_a_series_is_an_event():
+    (event,) = [m for m in entities("В мае прошел первый вебинар цикла «Цифровая библиотека».")
+                if m.type == "EVENT"]
+    assert event.text == "первый вебинар цикла «Цифровая библиотека»"
