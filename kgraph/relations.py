@@ -63,6 +63,8 @@ HAPPEN_INTRANSITIVE = {"состояться", "пройти", "проходит
 # taking part (need an event, explicit or anaphoric)
 PARTICIPATE = {"участвовать", "присоединиться", "побывать", "присутствовать",
                "подключиться", "посетить", "представлять"}
+# arriving as guests: `Из ПОУНБ приехали X и Y`
+ARRIVE = {"приехать", "прибыть", "приезжать", "прибывать"}
 # moving an exhibition to a planned venue (`экспозицию перевезут в ...`)
 MOVE = {"перевезти", "перенести", "переехать", "переместить"}
 # a trip or visit attends only the event it names (`побывали на форуме`)
@@ -116,7 +118,8 @@ PRESS = {"журналист", "корреспондент", "интервью",
 # every word that can make a clause about taking part
 ALL_TRIGGERS = (SPEAK | ACT | PARTICIPATE | PARTICIPATE_EXPLICIT | set(ROLE_NOUNS) | TALK_NOUNS
                 | {"принять", "участие", "делегация", "делегат", "возглавить", "возглавлять",
-                   "жюри", "комиссия", "войти"} | MODERATE | ELECT | HONOUR | GIVE | WIN)
+                   "жюри", "комиссия", "войти"} | MODERATE | ELECT | HONOUR | GIVE | WIN
+                | ARRIVE)
 # organising: `организовали`, `организатором выступил`, `провела конференцию`
 ORGANISE = {"организовать", "провести", "проводить", "проводиться", "подготовить",
             "координировать", "представить", "организовывать"}
@@ -1011,6 +1014,11 @@ def _workplace_ties(doc: Doc, facts: Facts) -> None:
             for p in persons:
                 if p.start > o.end:
                     _tie(doc, facts, p, o)
+        # `Из ПОУНБ приехали [post] X и [post] Y`
+        for o in _come_from(doc, c):
+            for p in persons:
+                if p.start > o.end:
+                    _tie(doc, facts, p, o)
         # `Алтайскую ... библиотеку представляли [post] X и [post] Y`,
         # `X представляла областную библиотеку на форуме`
         for o in _represented(doc, c):
@@ -1443,8 +1451,11 @@ def _point_in_time(doc: Doc, ev: EventContext, facts: Facts) -> None:
         if preds & (HAPPEN | PARTICIPATE | {"принять", "присоединиться", "стать"}):
             targets += events
             for i, e in ev.anaphors(c):
-                if doc.an.tokens[i].rel.startswith("nsubj") and \
-                        doc.lemma(doc.an.tokens[i].head) in HAPPEN_INTRANSITIVE:
+                t = doc.an.tokens[i]
+                head = doc.lemma(t.head)
+                # `Семинар прошел 5 мая`; `Конкурс с июня по ноябрь проводили X и Y`
+                if (t.rel.startswith("nsubj") and head in HAPPEN_INTRANSITIVE) or (
+                        t.rel in ("obj", "nsubj:pass") and head in HAPPEN - HAPPEN_INTRANSITIVE):
                     targets.append(e)
         # a date right before or after the event: `провести в апреле 2024 г. фестиваль`,
         # `на форуме «...» осенью прошлого года`, `семинара для сотрудников ЦБС в мае`
@@ -1822,6 +1833,8 @@ def _own_role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
         return "speaker"
     if "представлять" in lem and "себя" not in lem:
         return "participant"
+    if lem & ARRIVE:
+        return "guest"
     if lem & (HONOUR | WIN) or (lem & ELECT and _names_its_event(doc, c, lem)):
         return "participant"
     if ("принять" in lem and "участие" in lem) or lem & (PARTICIPATE - {"представлять"}) \
@@ -1977,6 +1990,15 @@ def _represented_by(doc: Doc, c: Clause) -> list[Mention]:
         return []
     return [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)
             and doc.word(doc.first_tok(m) - 1) == "от" and doc.first_tok(m) - 1 == c.toks[0]]
+
+
+def _come_from(doc: Doc, c: Clause) -> list[Mention]:
+    """`Из [ПОУНБ] приехали X и Y`: the organisation the persons of a clause of arrival
+    come from (a tie to their workplace; the library itself does not take part)."""
+    if not _pred_lemmas(doc, c) & ARRIVE or not any(m.type == "PERSON" for m in c.mentions):
+        return []
+    return [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)
+            and doc.word(doc.first_tok(m) - 1) == "из"]
 
 
 def _may_be_subject(doc: Doc, m: Mention) -> bool:

@@ -452,9 +452,13 @@ def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
     # the report's title names the first event of its kind in the body
     first_in_body = m.start > line_end and len(title_line) == 1 and len(earlier) == 1
     words = set(bare_event_name(m.normal).split())
-    another = bool(words & lx.ANOTHER_OCCURRENCE) or any(
-        w.startswith(("следующ", "очередн", "будущ", "ближайш")) for w in m.normal.lower().split())
-    for d in ([] if another else reversed(earlier)):  # the same event named again
+    before = ex.report.text[max(0, m.start - 12):m.start].lower().split()
+    another = any(w.startswith(("следующ", "очередн", "будущ", "ближайш"))
+                  for w in m.normal.lower().split() + before[-1:])
+    if another and earlier:  # "Следующий методический день пройдет в сентябре"
+        when = by_id[date].attrs.get("value") if date in by_id else None
+        return f"{kind} {base} {when or year + ' next'}".strip(), "a later occurrence of an event named earlier"
+    for d in reversed(earlier):  # the same event named again in the report
         other = set(bare_event_name(d.normal).split())
         same_name = event_profile(d, year)[1] == base or words <= other or other <= words
         if not (same_name or first_in_body):

@@ -130,3 +130,17 @@ def test_a_unit_of_a_library_named_only_as_the_source_is_part_of_it():
     triples = {(q.subject.value, q.predicate.value, q.object.value) for q in report_quads(ex)}
     assert (unit.iri, "https://w3id.org/kgraph/ontology#partOf",
             "https://w3id.org/kgraph/id/org/pavlodar-ounb") in triples
+
+
+def test_the_year_in_a_contest_title_names_its_edition():
+    batch = Batch()
+    a = batch(report("Подведены итоги областного конкурса «Лучшая библиотека-2024».", "a.txt", "2025-02-01"))
+    b = batch(report("Стартовал областной конкурс «Лучшая библиотека-2024».", "b.txt", "2024-03-01"))
+    assert iris(a, "EVENT", "конкурс") == iris(b, "EVENT", "конкурс")
+
+
+def test_the_next_occurrence_is_another_event():
+    ex = Batch()(report("В марте прошел областной методический день. Следующий областной "
+                        "методический день пройдет в сентябре."))
+    events = [m for m in ex.mentions if m.type == "EVENT"]
+    assert len(events) == 2 and events[0].iri != events[1].iri
