@@ -36,7 +36,8 @@ from kgraph.phrases import (
     tidy,
 )
 
-MARKER = re.compile(r"(?<![\d\s]\s)(?<!\d)(?:\b(?:г|с|пос|п|ст)\.[ \u00a0]?)$")
+# a settlement marker, but not the `г.` (год) after a year: "12 декабря 2024 г."
+MARKER = re.compile(r"(?<!\d\d\d\d )(?<!\d\d\d\d)(?:\b(?:г|с|пос|п|ст)\.[ \u00a0]?)$")
 INITIALS = re.compile(r"\b[А-ЯЁA-ZӘҒҚҢӨҰҮҺІ]\.")
 EPONYM = re.compile(r"\b(?:им\.|имени)\s*\S")
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "І": 1}
@@ -82,6 +83,11 @@ def person_attrs(an: Analysis, m: Mention) -> None:
 def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mention]:
     out = []
     for etype, start, end, normal in an.ner:
+        toks = an.tokens_in(start, end)
+        while len(toks) > 1 and toks[0].pos == "ADP":  # "В Костанае": the preposition is not the name
+            toks = toks[1:]
+            start = toks[0].start
+            normal = normal.split(" ", 1)[-1]
         if etype == "PERSON" and common_word(an, start, end):
             continue  # "Модератором стала ...": a capitalised common noun, not a name
         if etype == "PERSON" and (EPONYM.search(an.text[start:end]) or any(
@@ -745,6 +751,8 @@ def genitive_place(an: Analysis, k: int, last: int) -> int | None:
 
 def can_be_genitive(word: str) -> bool:
     parses = get_analyzer().pymorphy.parse(word.lower())
+    if any(p.tag.POS == "ADJF" and p.tag.case == "gent" for p in parses):
+        return True  # "г. Рудного", "г. Лисаковска"
     known = [p for p in parses if p.tag.POS == "NOUN"]
     if any("Fixd" in p.tag for p in known):
         return False

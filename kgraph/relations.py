@@ -1073,6 +1073,8 @@ class EventContext:
         self.reportback = self._reportback()
         self.inhouse: Mention | None = None
         self._walk()
+        self.parts: dict[str, list[Mention]] = defaultdict(list)  # part id -> wholes
+        self._stated_parts()
 
     # -- how an event is used in its clause
 
@@ -1174,6 +1176,40 @@ class EventContext:
                     and 0 <= c.sent - self.reportback <= 1 and c.sent - doc.sent_of(focus) <= 2:
                 self.inhouse = focus
             c.focus = focus
+
+    # -- parts that the text places inside a whole
+
+    def _stated_parts(self) -> None:
+        """`Итоговым мероприятием этапа стал праздник чтения «...»`, `Неделя завершилась
+        литературным квестом «...»`: the second event is a part of the first."""
+        doc = self.doc
+        for c in doc.clauses:
+            named = [e for e in self.explicit(c) if doc.is_top(e)]
+            if not named:
+                continue
+            for i in c.toks:
+                if doc.in_mention(i):
+                    continue
+                # `[итоговым] мероприятием [этапа]`
+                if doc.lemma(i) in ("мероприятие", "событие", "часть", "программа"):
+                    whole = self.resolve(c, i + 1) or next(
+                        (e for e in named if doc.first_tok(e) == i + 1), None)
+                    if whole is not None:
+                        for e in named:
+                            if e.id != whole.id:
+                                self.parts[e.id].append(whole)
+                # `[Неделя] завершилась [квестом]`: the subject closes with its part
+                if doc.lemma(i) in ("завершиться", "открыться", "начаться", "продолжиться"):
+                    subj = [e for k, e in self.anaphors(c) if doc.an.tokens[k].rel.startswith("nsubj")]
+                    subj += [e for e in named if doc.head(e) is not None
+                             and doc.head(e).rel.startswith("nsubj")]
+                    for part in named:
+                        h = doc.head(part)
+                        if h is not None and h.feats.get("Case") == "Ins" and part.start > \
+                                doc.an.tokens[i].start:
+                            for w in subj:
+                                if w.id != part.id:
+                                    self.parts[part.id].append(w)
 
     def resolve(self, c: Clause, i: int) -> Mention | None:
         """The event a bare noun at token i refers to (None for another event)."""
@@ -1286,7 +1322,7 @@ class EventContext:
         doc = self.doc
         if doc.event_kind(e) in EDITION_EVENTS:
             return []
-        out = [w for w in doc.children[e.id] if w.type == "EVENT"]
+        out = [w for w in doc.children[e.id] if w.type == "EVENT"] + self.parts.get(e.id, [])
         c = doc.clause_of(e)
         if c is not None and self.context[e.id] == "ok":
             out += [u for u in c.mentions if u.type == "EVENT" and self.context[u.id] == "umbrella"

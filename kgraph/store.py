@@ -489,7 +489,7 @@ WHERE {
 #   posts, lower-cased search texts);
 # * the distinct kg:locatedIn edges of all reports (kgs:locatedIn), for
 #   "places that contain it" across reports;
-# * bookkeeping: per report the entities it mentions (kgs:mentionedIn) and a
+# * bookkeeping: per report the entities it mentions (kgs:entities) and a
 #   marker of the version summarised (kgs:marker: sha256 + run, or a hash of the
 #   graph when it has no sha256), and the layout version (kgs:version).
 #
@@ -577,17 +577,22 @@ WHERE {
                   MD5(CONCAT(STR(?organiser), " ", STR(?event), " ", STR(?report))))) AS ?row)
 }"""
 
-# which entities each report mentions: typed, or labelled (for the labels graph)
-_MENTIONED_IN = """
-INSERT { GRAPH <%(S)s> { ?e kgs:mentionedIn ?report } }
-WHERE {
-  %(reports)s
-  GRAPH ?report {
-    { ?e a ?class FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) }
-    UNION { ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?label }
-  }
-  %(not_special_report)s
-}"""
+# which entities each report mentions (typed, or labelled: their labels count for
+# the labels graph), one literal per report: the IRIs separated by spaces. Kept
+# for the next consolidation, which must know what a replaced report mentioned.
+_ENTITIES_OF = """
+INSERT { GRAPH <%(S)s> { ?report kgs:entities ?entities } }
+WHERE { SELECT ?report (GROUP_CONCAT(DISTINCT STR(?e); separator=" ") AS ?entities)
+        WHERE {
+          %(reports)s
+          GRAPH ?report {
+            { ?e a ?class FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) }
+            UNION { ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?label }
+          }
+          FILTER(isIRI(?e))
+          %(not_special_report)s
+        }
+        GROUP BY ?report }"""
 
 # the distinct kg:locatedIn edges of all reports, for paths across reports
 _LOCATED_IN = """
@@ -844,17 +849,19 @@ class _Summariser:
 
     def entities_of(self, reports: set[str]) -> set[str]:
         """The entities the reports mention now (in their graphs) and mentioned when
-        they were last summarised (kgs:mentionedIn)."""
+        they were last summarised (kgs:entities)."""
         if not reports:
             return set()
         values = _values("report", reports)
         now = self.select(f"""SELECT DISTINCT ?e WHERE {{ {values} GRAPH ?report {{
             {{ ?e a ?class FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) }}
             UNION {{ ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?label }} }} }}""")
-        before = self.select(f"""SELECT DISTINCT ?e WHERE {{ {values}
-            GRAPH <{SUMMARY_GRAPH}> {{ ?e kgs:mentionedIn ?report }} }}""")
-        return {r[0].value for r in now if isinstance(r[0], ox.NamedNode)} \
-            | {r[0].value for r in before if isinstance(r[0], ox.NamedNode)}
+        before = self.select(f"""SELECT ?entities WHERE {{ {values}
+            GRAPH <{SUMMARY_GRAPH}> {{ ?report kgs:entities ?entities }} }}""")
+        out = {r[0].value for r in now if isinstance(r[0], ox.NamedNode)}
+        for r in before:
+            out.update(r[0].value.split())
+        return out
 
     def dependents(self, entities: set[str]) -> tuple[set[str], set[str]]:
         """The people whose posts, units or organisations name one of the entities
@@ -987,15 +994,13 @@ def _summary_ops(full, reports, gone, entities, persons, events, organisers,
         stale = _values("report", reports | gone)
         ops.append(f"DELETE {{ GRAPH <{S}> {{ ?row ?p ?o }} }} WHERE {{ {stale} "
                    f"GRAPH <{S}> {{ ?row kgs:report ?report ; ?p ?o }} }}")
-        ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e kgs:mentionedIn ?report }} }} WHERE {{ {stale} "
-                   f"GRAPH <{S}> {{ ?e kgs:mentionedIn ?report }} }}")
-        ops.append(f"DELETE {{ GRAPH <{S}> {{ ?report kgs:marker ?m }} }} WHERE {{ {stale} "
-                   f"GRAPH <{S}> {{ ?report kgs:marker ?m }} }}")
+        ops.append(f"DELETE {{ GRAPH <{S}> {{ ?report ?p ?o }} }} WHERE {{ {stale} "
+                   f"GRAPH <{S}> {{ ?report ?p ?o }} FILTER(?p IN (kgs:entities, kgs:marker)) }}")
         touched = entities | persons | events | organisers
         if touched:  # what is recomputed below (names and ranks: at the end)
             ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e ?p ?o }} }} WHERE {{ {_values('e', touched)} "
                        f"GRAPH <{S}> {{ ?e ?p ?o }} "
-                       f"FILTER(?p NOT IN (kgs:mentionedIn, kgs:name, kgs:rank)) }}")
+                       f"FILTER(?p NOT IN (kgs:name, kgs:rank)) }}")
         if entities or moved:
             ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e ?p ?o }} }} WHERE {{ "
                        f"{_values('e', entities | set(moved))} "
@@ -1006,7 +1011,7 @@ def _summary_ops(full, reports, gone, entities, persons, events, organisers,
                         events=_values("event", events) if events else None,
                         organisers=_values("organiser", organisers) if organisers else None)
     if restrict["reports"] is not None:
-        for template in (_ROWS_ATTENDANCE, _ROWS_ORGANISERS, _MENTIONED_IN):
+        for template in (_ROWS_ATTENDANCE, _ROWS_ORGANISERS, _ENTITIES_OF):
             ops.append(_sub(template, reports=restrict["reports"]))
     if restrict["entities"] is not None:
         ops.append(_sub(_LOCATED_IN, entities=restrict["entities"]))

@@ -203,3 +203,10 @@ def test_first_webinar_of_a_series_is_an_event():
     (event,) = [m for m in entities("В мае прошел первый вебинар цикла «Цифровая библиотека».")
                 if m.type == "EVENT"]
     assert event.text == "первый вебинар цикла «Цифровая библиотека»"
+
+
+def test_a_numbered_library_keeps_its_town_and_a_preposition_is_no_name():
+    ents = entities("Книги передали в детскую библиотеку №2 г. Рудного. В Костанае прошел семинар.")
+    assert ("детскую библиотеку №2 г. Рудного", "ORGANIZATION") in [(m.text, m.type) for m in ents]
+    assert ("г. Рудного", "Рудный") in [(m.text, m.normal) for m in ents if m.type == "LOCATION"]
+    assert ("Костанае", "Костанай") in [(m.text, m.normal) for m in ents if m.type == "LOCATION"]
