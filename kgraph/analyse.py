@@ -108,8 +108,7 @@ class Analyzer:
     def __init__(self):
         self.segmenter = LineSegmenter()
         self.morph_vocab = MorphVocab()
-        # plain pymorphy2 for inflection (Natasha's MorphVocab wraps parses in UD tags)
-        self.pymorphy = pymorphy2.MorphAnalyzer()
+        self.pymorphy = get_pymorphy()
         emb = NewsEmbedding()
         self.morph_tagger = NewsMorphTagger(emb)
         self.syntax_parser = NewsSyntaxParser(emb)
@@ -156,6 +155,13 @@ class Analyzer:
 @lru_cache(maxsize=200_000)
 def _lemma(vocab: MorphVocab, text: str, pos: str, feats: tuple) -> str:
     return vocab.lemmatize(text, pos, dict(feats)).lower()
+
+
+@lru_cache(maxsize=1)
+def get_pymorphy() -> pymorphy2.MorphAnalyzer:
+    """Plain pymorphy2 for inflection and lemmas (Natasha's MorphVocab wraps parses in UD
+    tags); a dictionary only, cheap to load without the neural models."""
+    return pymorphy2.MorphAnalyzer()
 
 
 _ANALYZER: Analyzer | None = None

@@ -12,7 +12,7 @@ import re
 
 from kgraph import gazetteer
 from kgraph import lexicon as lx
-from kgraph.analyse import Analysis, Token, get_analyzer
+from kgraph.analyse import Analysis, Token, get_pymorphy
 from kgraph.model import Mention, Report
 from kgraph.names import is_first_name, parse_person
 from kgraph.phrases import (
@@ -324,7 +324,7 @@ def common_word(an: Analysis, start: int, end: int) -> bool:
     toks = an.tokens_in(start, end)
     if len(toks) != 1:
         return False
-    morph = get_analyzer().pymorphy
+    morph = get_pymorphy()
     word = toks[0].text.lower()
     parses = morph.parse(word)
     return morph.word_is_known(word) and not any(
@@ -337,7 +337,7 @@ def in_ner(an: Analysis, tok: Token) -> bool:
 
 def geo_name(word: str) -> str | None:
     """The nominative of a place name the dictionary knows (`Москвы`, `Калуга`, `Зимбабве`)."""
-    for p in get_analyzer().pymorphy.parse(word.lower()):
+    for p in get_pymorphy().parse(word.lower()):
         if "Geox" in p.tag and p.tag.POS == "NOUN" and p.score > 0.3 and not (
                 {"Name", "Surn", "Patr"} & set(p.tag.grammemes)):
             return match_case(word, p.normal_form)
@@ -464,7 +464,7 @@ def is_plural(tok: Token) -> bool:
     """Natasha's number, confirmed by the word form (`мастер-класс` is tagged plural)."""
     if tok.feats.get("Number") != "Plur" or tok.text.isupper():
         return False
-    parses = [p for p in get_analyzer().pymorphy.parse(tok.text.lower()) if p.tag.POS == "NOUN"]
+    parses = [p for p in get_pymorphy().parse(tok.text.lower()) if p.tag.POS == "NOUN"]
     return not parses or any(p.tag.number == "plur" for p in parses)
 
 
@@ -750,7 +750,7 @@ def genitive_place(an: Analysis, k: int, last: int) -> int | None:
 
 
 def can_be_genitive(word: str) -> bool:
-    parses = get_analyzer().pymorphy.parse(word.lower())
+    parses = get_pymorphy().parse(word.lower())
     if any(p.tag.POS == "ADJF" and p.tag.case == "gent" for p in parses):
         return True  # "г. Рудного", "г. Лисаковска"
     known = [p for p in parses if p.tag.POS == "NOUN"]

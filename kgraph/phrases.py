@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kgraph.analyse import Analysis, Token, get_analyzer
+from kgraph.analyse import Analysis, Token, get_pymorphy
 
 TIME_LEMMAS = {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
                "сентябрь", "октябрь", "ноябрь", "декабрь", "год", "век", "неделя", "месяц"}
@@ -205,7 +205,7 @@ POS_OC = {"NOUN": {"NOUN"}, "PROPN": {"NOUN"}, "ADJ": {"ADJF"}, "DET": {"ADJF", 
 
 @lru_cache(maxsize=100_000)
 def _inflect(word: str, pos: str, case: str | None, target: frozenset) -> str | None:
-    morph = get_analyzer().pymorphy
+    morph = get_pymorphy()
     parses = morph.parse(word)
     wanted = POS_OC.get(pos, set())
     oc_case = CASES.get(case or "")
@@ -233,17 +233,23 @@ def _inflect(word: str, pos: str, case: str | None, target: frozenset) -> str | 
 
 def noun_target(tok: Token) -> tuple[set, str | None]:
     """Grammemes for the nominative of a head noun, and its gender for agreement."""
-    morph = get_analyzer().pymorphy
-    number = "plur" if tok.feats.get("Number") == "Plur" else "sing"
-    case = CASES.get(tok.feats.get("Case") or "")
-    nouns = [p for p in morph.parse(tok.text.lower()) if p.tag.POS == "NOUN"]
+    target, gender = _noun_target(tok.text.lower(), tok.feats.get("Number"), tok.feats.get("Case"))
+    return set(target), gender
+
+
+@lru_cache(maxsize=50_000)
+def _noun_target(word: str, tagged_number: str | None, tagged_case: str | None):
+    morph = get_pymorphy()
+    number = "plur" if tagged_number == "Plur" else "sing"
+    case = CASES.get(tagged_case or "")
+    nouns = [p for p in morph.parse(word) if p.tag.POS == "NOUN"]
     agreeing = [p for p in nouns if p.tag.case == case] or nouns
     gender = agreeing[0].tag.gender if agreeing else None
     if agreeing and all(p.tag.number == "plur" for p in agreeing):
         number = "plur"  # "Дней культуры": the tagger's number can be wrong, the form cannot
     elif agreeing and not any(p.tag.number == "plur" for p in agreeing):
         number = "sing"  # "мастер-класс" tagged plural
-    return {"nomn", number}, gender
+    return frozenset({"nomn", number}), gender
 
 
 def match_case(original: str, form: str) -> str:

@@ -848,7 +848,7 @@ def _located_in(doc: Doc, facts: Facts) -> None:
         if o.type == "ORGANIZATION":
             membership = doc.head_lemma(o) in MEMBERSHIP_BODIES
             for loc in doc.children[o.id]:
-                if loc.type != "LOCATION" or membership:
+                if loc.type != "LOCATION" or membership or _place_adjective(doc, loc):
                     continue
                 # a consulate is not located in the country it represents (`Генеральное
                 # консульство [РК] в [Омске]`: in Omsk, not in Kazakhstan)
@@ -862,6 +862,14 @@ def _located_in(doc: Doc, facts: Facts) -> None:
             if o.type == "LOCATION" and not _is_region(loc):
                 continue
             facts.add("LOCATED_IN", o, loc)
+
+
+def _place_adjective(doc: Doc, loc: Mention) -> bool:
+    """`[Железинской] ЦБС`: a place adjective taken for a place is not where the
+    organisation is (GUIDE §9: place adjectives are not places)."""
+    ts = doc.tokens(loc)
+    return bool(ts) and not SETTLEMENT_RE.match(loc.text) and all(
+        t.pos == "ADJ" or _adjective_like(t) for t in ts if t.text not in ("-", "–"))
 
 
 def _attached_places(doc: Doc, o: Mention) -> list[Mention]:
@@ -947,8 +955,8 @@ def _part_of(doc: Doc, facts: Facts) -> None:
             continue
         if _unrecognised_parent_follows(doc, u):
             continue
-        # a unit in the post of a person tied to another organisation (`специалисты
-        # ПОУНБ: главный библиотекарь отдела развития X`): that organisation's
+        # a unit in the post of a person tied to another library (`специалисты ПОУНБ:
+        # главный библиотекарь отдела развития X`) is that library's
         post = next((a for a in doc.ancestors(u) if a.type == "PROFESSION"), None)
         person = doc.post_of.get(post.id) if post is not None else None
         tied = [o for o in doc.ties.get(person.id, []) if _is_library(doc, o)] if person else []
@@ -966,12 +974,21 @@ def _part_of(doc: Doc, facts: Facts) -> None:
             facts.add("PART_OF", u, home, 1)
 
 
+# an adjective in an oblique case (`Северо-Казахстанской`, `областного`), which no first
+# name looks like (`Дмитрий`, `Юрий` do look like a nominative adjective)
+OBLIQUE_ADJECTIVE = re.compile(r"(ск|цк|н)(ой|ого|ую|ому|ом)$")
+
+
 def _unrecognised_parent_follows(doc: Doc, u: Mention) -> bool:
     """`отдел ЦГБ`, `детским отделом Центральной городской библиотеки ...` with the
     parent not recognised as an entity: the parent is named, so no other is guessed."""
     nxt = doc.tok(doc.last_tok(u) + 1)
-    if nxt is None or doc.in_mention(nxt.i) or nxt.sent != doc.an.tokens[doc.first_tok(u)].sent:
+    if nxt is None or nxt.sent != doc.an.tokens[doc.first_tok(u)].sent:
         return False
+    if doc.in_mention(nxt.i):
+        # a name that swallowed the parent: `отдела [Северо-Казахстанской ОУНБ ... Тәжібаева]`
+        return any(m.type == "PERSON" and doc.first_tok(m) == nxt.i for m in doc.tok_mentions[nxt.i]) \
+            and bool(OBLIQUE_ADJECTIVE.search(_norm(nxt.text)))
     if nxt.text.isupper() and len(nxt.text) > 1:
         return True
     return nxt.text[:1].isupper() and (nxt.pos == "ADJ" or _adjective_like(nxt)
@@ -1628,7 +1645,7 @@ def _is_negated(doc: Doc, c: Clause) -> bool:
     for i in c.toks:
         if doc.word(i) in ("не", "ни") and not doc.in_mention(i):
             t = doc.tok(i + 1)
-            if t is not None and (_is_predicate(t) or t.pos == "VERB"):
+            if t is not None and _is_predicate(t):  # (`не скрывая волнения` is no denial)
                 return True
     return False
 
@@ -2179,7 +2196,7 @@ def _acts_at(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -> None:
     if not any(_is_predicate(doc.an.tokens[i]) for i in c.toks if not doc.in_mention(i)):
         return
     frame = _frame_events(doc, ev, c)
-    if not frame and c.prev is not None:
+    if not frame and c.prev is not None and doc.word(c.toks[0]) in ("а", "и"):
         frame = _frame_events(doc, ev, doc.clauses[c.prev])
     if not frame:
         return

@@ -60,41 +60,58 @@ class Registry:
     events: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # iri -> kind, name, year
     org_words: dict[frozenset, set[str]] = field(default_factory=dict)  # name words -> iris
     bare: dict[str, str] = field(default_factory=dict)  # event iri -> name without title/level
+    by_surname: dict[str, set[str]] = field(default_factory=dict)  # surname key -> person iris
+    org_index: dict[str, set[frozenset]] = field(default_factory=dict)  # word -> org_words keys
+    events_by_kind: dict[str, list[str]] = field(default_factory=dict)  # kind -> event iris
+
+    def add_org(self, iri: str, words: frozenset) -> None:
+        self.org_words.setdefault(words, set()).add(iri)
+        for w in words:
+            self.org_index.setdefault(w, set()).add(words)
+
+    def add_event(self, iri: str, m: Mention) -> None:
+        if iri not in self.events:
+            self.events_by_kind.setdefault(m.attrs.get("kind", "event"), []).append(iri)
+        self.events[iri] = event_profile(m, m.attrs.get("year", ""))
+        self.bare[iri] = bare_event_name(m.normal)
+
+    def add_person(self, iri: str, name: PersonName) -> None:
+        known = self.persons.get(iri)
+        self.persons[iri] = richer(known, name) if known else name
+        self.by_surname.setdefault(name_key(name.surname or ""), set()).add(iri)
 
     def add(self, ex: Extraction) -> None:
         for m in ex.mentions:
             if not m.iri:
                 continue
             if m.type == "PERSON" and m.attrs.get("surname"):
-                known = self.persons.get(m.iri)
-                self.persons[m.iri] = richer(known, person_name(m)) if known else person_name(m)
+                self.add_person(m.iri, person_name(m))
             if m.type in ("ORGANIZATION", "LOCATION", "EVENT") and m.attrs.get("kind") != "unit" \
                     and not (m.type == "ORGANIZATION" and generic_name(m)):
                 for label in (m.normal, m.text):
                     self.labels.setdefault((m.type, name_key(label)), set()).add(m.iri)
                 if m.type == "ORGANIZATION":
-                    self.org_words.setdefault(org_words(m.normal), set()).add(m.iri)
+                    self.add_org(m.iri, org_words(m.normal))
             if m.type == "EVENT":
-                self.events[m.iri] = event_profile(m, m.attrs.get("year", ""))
-                self.bare[m.iri] = bare_event_name(m.normal)
+                self.add_event(m.iri, m)
 
     def add_rows(self, rows) -> None:
         """Rows of (iri, type, label, attrs dict) read from a store."""
         for iri, etype, label, attrs in rows:
             if etype == "PERSON" and attrs.get("surname"):
-                self.persons[iri] = PersonName(
+                self.add_person(iri, PersonName(
                     surname=attrs.get("surname"), first=attrs.get("first"),
                     middle=attrs.get("middle"), initials=attrs.get("initials") or "",
-                    gender=attrs.get("gender"), normal=label)
+                    gender=attrs.get("gender"), normal=label))
             elif etype in ("ORGANIZATION", "LOCATION", "EVENT") and label[:1].isupper():
                 self.labels.setdefault((etype, name_key(label)), set()).add(iri)
                 if etype == "ORGANIZATION":
-                    self.org_words.setdefault(org_words(label), set()).add(iri)
+                    self.add_org(iri, org_words(label))
 
     def person(self, name: PersonName) -> tuple[str | None, str]:
         """The one known person `name` can be, with the reason; None when none or several."""
-        found = [iri for iri, known in self.persons.items() if known.surname
-                 and name_key(known.surname) == name_key(name.surname or "") and compatible(known, name)]
+        same_surname = self.by_surname.get(name_key(name.surname or ""), ())
+        found = [iri for iri in same_surname if compatible(self.persons[iri], name)]
         if len(found) == 1:
             return found[0], f"compatible with the one known {self.persons[found[0]].normal}"
         if len(found) > 1:
@@ -108,10 +125,12 @@ class Registry:
         abbreviations aside) and a proper part."""
         found = self.org_words.get(words, set())
         if not found and len(words) >= 2:
-            # `Иртышская ЦБС` / `Иртышская районная ЦБС`: one name within the other
-            found = {iri for known, iris in self.org_words.items() if len(known) >= 2
+            # `Иртышская ЦБС` / `Иртышская районная ЦБС`: one name within the other; only
+            # names sharing a proper word are compared (an index keeps this cheap)
+            candidates = {k for w in words - COMMON_ORG_WORDS for k in self.org_index.get(w, ())}
+            found = {iri for known in candidates if len(known) >= 2
                      and (words < known or known < words) and proper_overlap(words, known)
-                     for iri in iris}
+                     for iri in self.org_words[known]}
         return next(iter(found)) if len(found) == 1 else None
 
     def label(self, etype: str, text: str) -> str | None:
@@ -387,9 +406,9 @@ def org_words(normal: str) -> frozenset[str]:
 
 @lru_cache(maxsize=50_000)
 def lemma(word: str) -> str:
-    from kgraph.analyse import get_analyzer
+    from kgraph.analyse import get_pymorphy
 
-    parses = get_analyzer().pymorphy.parse(word)
+    parses = get_pymorphy().parse(word)
     return parses[0].normal_form if parses else word
 
 
@@ -434,9 +453,8 @@ def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
     specific = bool(m.attrs.get("title")) or len(base.split()) > 1
     bare = bare_event_name(m.normal)
     own = None
-    for iri, (k, b, y) in registry.events.items():
-        if not specific or k != kind:
-            continue
+    for iri in registry.events_by_kind.get(kind, []) if specific else []:
+        k, b, y = registry.events[iri]
         if b == base and (y == year or not y or not year):
             own = (iri, "the same event already known")
         elif y and y == year and len(bare.split()) > 1 and (

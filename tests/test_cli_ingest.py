@@ -24,7 +24,7 @@ from kgraph import read, vocab
 from kgraph.cli import main
 from kgraph.store import RUNS_GRAPH, open_store
 
-from test_ingest import HTML, report_graphs, snapshot, tiny, write
+from test_ingest import HTML, snapshot, tiny, write
 
 
 def cli(*args):

@@ -8,7 +8,6 @@ Reports are tiny (one to three sentences) and extraction runs in this process
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -17,7 +16,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import docx
@@ -430,26 +428,27 @@ def test_blas_is_told_to_use_one_thread(monkeypatch):
 def test_labels_are_refreshed_after_an_unfinished_run_only(tmp_path, monkeypatch):
     from kgraph.store import GraphStore
 
-    make_folder(tmp_path / "in", 2)
-    store = tmp_path / "store"
-    run_ingest([tmp_path / "in"], store)
-    with open_store(str(store)) as st:
-        good = labels(st)
-    assert good
-    calls = []
+    folder, store, ref = tmp_path / "in", tmp_path / "store", tmp_path / "ref"
+    make_folder(folder, 2)
+    run_ingest([folder], store)
+    shutil.copytree(store, ref)
+    write(folder / "r00.txt", tiny(0, version=2))
     real = GraphStore.refresh_labels
-    monkeypatch.setattr(GraphStore, "refresh_labels", lambda self: calls.append(1) or real(self))
-    run_ingest([tmp_path / "in"], store)
-    assert calls == []  # nothing written after a finished run: labels are current
 
-    # a run killed after writing a report, before refreshing the labels
-    with open_store(str(store), write=True) as st:
-        st._update(f"DROP GRAPH <{vocab.ID}graph/labels>")
-        later = datetime.now(timezone.utc) + timedelta(seconds=1)
-        killed = ingest_mod.Summary(run=vocab.run_iri(ingest_mod._run_id(later)),
-                                    started=ingest_mod._now(later))
-        st.add_run(ingest_mod.run_start_quads(killed))
-    s = run_ingest([tmp_path / "in"], store)
-    assert s.unchanged == 2 and calls == [1]
-    with open_store(str(store)) as st:
-        assert labels(st) == good
+    def killed(self, *args, **kwargs):  # the run dies after writing its reports
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(GraphStore, "refresh_labels", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest([folder], store)
+    calls = []
+    monkeypatch.setattr(GraphStore, "refresh_labels",
+                        lambda self, *a, **kw: calls.append(1) or real(self, *a, **kw))
+    s = run_ingest([folder], store)  # nothing to write, but the last run did not finish
+    assert (s.changed, s.unchanged, calls) == (0, 2, [1])
+    run_ingest([folder], store)  # after a finished run: nothing to do
+    assert calls == [1]
+    monkeypatch.undo()
+    assert run_ingest([folder], ref).changed == 1  # the same, never interrupted
+    with open_store(str(store)) as st, open_store(str(ref)) as reference:
+        assert labels(st) == labels(reference)

@@ -1353,3 +1353,86 @@ def test_prize_winners_belong_to_the_contest(analyse):
     ])
     for person in ("Алина Ким", "Мария Лебедева"):
         assert (person, "PARTICIPANT_IN", "конкурса «Юный чтец»") in facts
+
+
+def test_date_of_an_anaphor_object_in_a_later_sentence(analyse):
+    text = ("12 декабря в АКУНБ прошла церемония награждения победителей конкурса "
+            "«Библиотекарь года». Конкурс с июня по ноябрь проводили министерство культуры "
+            "края и АКУНБ.")
+    facts, _ = run(analyse, text, [
+        ("DATE", "12 декабря"),
+        ("ORGANIZATION", "АКУНБ"),
+        ("EVENT", "церемония награждения победителей конкурса «Библиотекарь года»"),
+        ("EVENT", "конкурса «Библиотекарь года»"),
+        ("DATE", "с июня по ноябрь"),
+        ("ORGANIZATION", "министерство культуры края"),
+        ("ORGANIZATION", "АКУНБ", 1),
+    ])
+    contest = "конкурса «Библиотекарь года»"
+    assert (contest, "POINT_IN_TIME", "с июня по ноябрь") in facts
+    assert ("министерство культуры края", "ORGANIZES", contest) in facts
+    assert (contest, "POINT_IN_TIME", "12 декабря") not in facts
+
+
+def test_guests_who_came_from_a_library(analyse):
+    text = ("В Железинской ЦБС прошел семинар «Сельская библиотека». Из ПОУНБ приехали "
+            "главный библиотекарь Асем Сейтова и библиограф Олег Ким.")
+    facts, roles = run(analyse, text, [
+        ("ORGANIZATION", "Железинской ЦБС"),
+        ("EVENT", "семинар «Сельская библиотека»"),
+        ("ORGANIZATION", "ПОУНБ"),
+        ("PROFESSION", "главный библиотекарь"),
+        ("PERSON", "Асем Сейтова"),
+        ("PROFESSION", "библиограф"),
+        ("PERSON", "Олег Ким"),
+    ])
+    for person in ("Асем Сейтова", "Олег Ким"):
+        assert roles[(person, "PARTICIPANT_IN", "семинар «Сельская библиотека»")] == "guest"
+        assert (person, "WORKPLACE", "ПОУНБ") in facts
+    assert ("ПОУНБ", "PARTICIPANT_IN", "семинар «Сельская библиотека»") not in facts
+
+
+def test_a_final_event_and_a_closing_event_are_parts(analyse):
+    text = ("В Баянауле прошел районный этап акции «Одна страна – одна книга». Итоговым "
+            "мероприятием этапа стал праздник чтения «Абай әлемі». На нем выступил учитель "
+            "Айдос Бекен.\n"
+            "В ЦБС прошла неделя детской книги «Читай-город». Неделя завершилась литературным "
+            "квестом «Тайны книг», который провела библиограф Инна Лис.")
+    facts, _ = run(analyse, text, [
+        ("LOCATION", "Баянауле", 0, "Баянаул"),
+        ("EVENT", "районный этап акции «Одна страна – одна книга»"),
+        ("EVENT", "акции «Одна страна – одна книга»"),
+        ("EVENT", "праздник чтения «Абай әлемі»"),
+        ("PROFESSION", "учитель"),
+        ("PERSON", "Айдос Бекен"),
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "неделя детской книги «Читай-город»"),
+        ("EVENT", "литературным квестом «Тайны книг»"),
+        ("PROFESSION", "библиограф"),
+        ("PERSON", "Инна Лис"),
+    ])
+    stage = "районный этап акции «Одна страна – одна книга»"
+    assert ("Айдос Бекен", "PARTICIPANT_IN", "праздник чтения «Абай әлемі»") in facts
+    assert ("Айдос Бекен", "PARTICIPANT_IN", stage) in facts
+    assert ("Айдос Бекен", "PARTICIPANT_IN", "акции «Одна страна – одна книга»") not in facts
+    assert ("Инна Лис", "ORGANIZES", "литературным квестом «Тайны книг»") in facts
+    assert ("Инна Лис", "PARTICIPANT_IN", "неделя детской книги «Читай-город»") in facts
+
+
+def test_entity_slips_do_not_make_structure(analyse):
+    # the entity stage may tag a place adjective as a place, or glue a parent to a name
+    text = ("Методист Железинской ЦБС Анна Орлова выступила на семинаре. Главный "
+            "библиотекарь методического отдела Северо-Казахстанской ОУНБ Гүлмира Тәжібаева "
+            "рассказала о НАБ РК.")
+    facts, _ = run(analyse, text, [
+        ("PROFESSION", "Методист Железинской ЦБС"),
+        ("ORGANIZATION", "Железинской ЦБС"),
+        ("LOCATION", "Железинской"),
+        ("PERSON", "Анна Орлова"),
+        ("PROFESSION", "Главный библиотекарь методического отдела"),
+        ("ORGANIZATION", "методического отдела"),
+        ("PERSON", "Северо-Казахстанской ОУНБ Гүлмира Тәжібаева"),
+        ("ORGANIZATION", "НАБ РК"),
+    ])
+    assert ("Железинской ЦБС", "LOCATED_IN", "Железинской") not in facts
+    assert ("методического отдела", "PART_OF", "НАБ РК") not in facts
