@@ -110,6 +110,7 @@ def _fix_homoglyphs(text: str) -> str:
     return _WORD.sub(fix, text)
 
 
+@lru_cache(maxsize=100_000)
 def name_key(text: str) -> str:
     """The matching key of a name: equal keys mean "the same written name".
 

@@ -1576,8 +1576,11 @@ def _genitive_of_noun(doc: Doc, m: Mention) -> bool:
         return False
     if _norm(prev.lemma) in TALK_NOUNS | set(ROLE_NOUNS) | {"участие", "присутствие"}:
         return False  # `приняли участие Иванова А.П.`: a surname in -ова may read as Gen
+    # only declined words tell the case: an indeclinable surname (`И.В. Ткаченко`) is
+    # tagged at random
     words = doc.tokens(first) if first is not m else []
-    heads = [t for t in doc.tokens(m) + words[:1] if t.pos in ("PROPN", "NOUN")]
+    heads = [t for t in doc.tokens(m) + words[:1] if t.pos in ("PROPN", "NOUN")
+             and _norm(t.text) != _norm(t.lemma) and len(t.text) > 2]
     return bool(heads) and all(t.feats.get("Case") == "Gen" for t in heads)
 
 
