@@ -140,11 +140,22 @@ def genitive_np(an: Analysis, k: int, last: int) -> int | None:
         return None  # "г." / "обл." are markers, not nouns
     if tok.lemma in TIME_LEMMAS or (j > 0 and an.tokens[j - 1].pos == "NUM" and tok.text.islower()):
         return None  # "библиотеки 2 февраля": a date, not a complement
-    if nounish(tok) and (case_of(tok) == "Gen" or is_abbrev(tok)):
+    if nounish(tok) and (case_of(tok) == "Gen" and form_allows_genitive(tok.text) or is_abbrev(tok)):
         return j
     if j > k and case_of(an.tokens[j - 1]) == "Gen" and not adjectival(an.tokens[j - 1]):
         return j - 1  # "вставок" tagged ADJ: the last of the run is the noun
     return None
+
+
+@lru_cache(maxsize=50_000)
+def form_allows_genitive(word: str) -> bool:
+    """The tagger's genitive, checked against the word form: `конференции мастер-класс`
+    is no genitive chain, as `мастер-класс` cannot be genitive."""
+    if not word.islower() or "-" not in word and len(word) < 3:
+        return True
+    parses = get_pymorphy().parse(word)
+    known = [p for p in parses if p.is_known or "-" in word]
+    return not known or any(p.tag.case in ("gent", "gen2") for p in known)
 
 
 def eponym_end(an: Analysis, k: int, last: int, bare: bool = False) -> int | None:

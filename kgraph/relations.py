@@ -26,6 +26,22 @@ The rules read the constructions of the genre, not particular reports:
   prize-winners take part; a part (section, master class, ceremony) implies the
   whole; reporting back at an in-house day framed as a trip report implies
   attendance of the reported events, unless only materials were reviewed.
+  Beyond the canonical `X выступила на Y`, the rules read the genre's other word
+  orders and frames: the event first (`Секцию «...» модерировала X`, `Этап
+  организовала ЦБС`), a pronoun for the event that agrees with it (`На ней
+  выступил`, `В его работе приняли участие`), the person as the object (`X избрали
+  председателем жюри`, `наградили X`, `дипломы вручили X`), any act inside a
+  locative frame (`X на церемонии поблагодарила коллег`, `Во время семинара X
+  показал`), role nouns in every form (`Гостьей учебы стала`, `Модератор – X`,
+  `В числе участников – X`), lists on bulleted lines after a colon, arrivals
+  (`Из ПОУНБ приехали X и Y`), passive organisers (`выставка, подготовленная
+  отделом`), parts the text places in a whole (`в рамках конференции провела
+  мастер-класс`, `праздник, которым завершился день`), and a denial (`в вебинаре
+  не участвовала`) that overrides any other reading. Near misses are kept out: an
+  author in the genitive (`произведения писателя X`), a person thanked, a topic
+  inside an event's name (`практикум по составлению паспорта [библиотеки]`), an
+  event pronoun that is a verb's object read as a possessive (`провела его
+  методист`).
 
 Facts are deduplicated per (head entity, type, tail entity), where an entity is its
 `iri` if resolved, else its type and normal form; the most explicit mention pair
@@ -162,6 +178,9 @@ EVENT_PRONOUNS = {"ней": ("Fem",), "нее": ("Fem",), "неё": ("Fem",), "�
 # nouns of an event's frame after a possessive: `в его работе`, `в ее рамках`
 EVENT_FRAMES = {"работа", "рамка", "ход", "программа", "время", "участник", "организатор",
                 "открытие", "закрытие", "завершение", "итог", "гость"}
+# an event that opens, closes or goes on with another one (its part)
+CLOSE_WITH = {"завершиться", "открыться", "начаться", "продолжиться", "завершаться",
+              "открываться", "начинаться"}
 # generic nouns for events: `приняла участие в мероприятиях, посвященных X`
 GENERIC_EVENTS = {"мероприятие", "событие", "торжество"}
 # moments of an event, not events: `открытие форума`, `закрытие недели`
@@ -699,7 +718,8 @@ def _segment(doc: Doc) -> None:
     line_head = None  # `Выступили:` closing a line: the bulleted lines below are its items
     for si, s in enumerate(an.sents):
         heading = doc.is_heading(s.start)
-        bullet = an.tokens[s.first].text in BULLETS or re.fullmatch(r"\d{1,2}[.)]?", an.tokens[s.first].text)
+        first = an.tokens[s.first].text
+        bullet = first in BULLETS or re.fullmatch(r"\d{1,2}[.)]?", first)
         if not bullet:
             line_head = None
         cur = Clause(len(doc.clauses), si, "main", heading=heading,
@@ -987,8 +1007,9 @@ def _unrecognised_parent_follows(doc: Doc, u: Mention) -> bool:
         return False
     if doc.in_mention(nxt.i):
         # a name that swallowed the parent: `отдела [Северо-Казахстанской ОУНБ ... Тәжібаева]`
-        return any(m.type == "PERSON" and doc.first_tok(m) == nxt.i for m in doc.tok_mentions[nxt.i]) \
-            and bool(OBLIQUE_ADJECTIVE.search(_norm(nxt.text)))
+        starts_name = any(m.type == "PERSON" and doc.first_tok(m) == nxt.i
+                          for m in doc.tok_mentions[nxt.i])
+        return starts_name and bool(OBLIQUE_ADJECTIVE.search(_norm(nxt.text)))
     if nxt.text.isupper() and len(nxt.text) > 1:
         return True
     return nxt.text[:1].isupper() and (nxt.pos == "ADJ" or _adjective_like(nxt)
@@ -1202,6 +1223,12 @@ class EventContext:
         doc = self.doc
         for c in doc.clauses:
             named = [e for e in self.explicit(c) if doc.is_top(e)]
+            if c.kind == "rel" and c.anchor is not None and c.anchor.type == "EVENT" \
+                    and _pred_lemmas(doc, c) & CLOSE_WITH:
+                # `праздник поэзии, которым завершился день`
+                for _, w in self.anaphors(c) + [(doc.first_tok(e), e) for e in named]:
+                    if w.id != c.anchor.id:
+                        self.parts[c.anchor.id].append(w)
             if not named:
                 continue
             for i in c.toks:
@@ -1216,8 +1243,9 @@ class EventContext:
                             if e.id != whole.id:
                                 self.parts[e.id].append(whole)
                 # `[Неделя] завершилась [квестом]`: the subject closes with its part
-                if doc.lemma(i) in ("завершиться", "открыться", "начаться", "продолжиться"):
-                    subj = [e for k, e in self.anaphors(c) if doc.an.tokens[k].rel.startswith("nsubj")]
+                if doc.lemma(i) in CLOSE_WITH:
+                    subj = [e for k, e in self.anaphors(c)
+                            if doc.an.tokens[k].rel.startswith("nsubj")]
                     subj += [e for e in named if doc.head(e) is not None
                              and doc.head(e).rel.startswith("nsubj")]
                     for part in named:
@@ -1265,8 +1293,8 @@ class EventContext:
                                   "последний", "весь", "целый", "каждый"}):
             return False
         nxt = doc.tok(i + 1)
-        return not (nxt is not None and nxt.pos in ("NOUN", "PROPN") and nxt.sent == doc.an.tokens[i].sent
-                    and nxt.feats.get("Case") == "Gen")
+        return not (nxt is not None and nxt.pos in ("NOUN", "PROPN")
+                    and nxt.sent == doc.an.tokens[i].sent and nxt.feats.get("Case") == "Gen")
 
     def pronoun(self, c: Clause, i: int) -> Mention | None:
         """The event a third-person pronoun at token i stands for: `На ней выступил`,
@@ -1881,6 +1909,8 @@ def _own_role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
             return role
     if "жюри" in lem or ("комиссия" in lem and lem & {"войти", "член", "состав"}):
         return "jury"
+    if c.kind == "rel" and _antecedent(doc, c) in ("жюри", "комиссия"):
+        return "jury"  # `жюри, в состав которого вошли X и Y`
     if lem & {"представить", "презентовать"} and lem & {"экспозиция", "коллекция", "стенд"}:
         return "exhibitor"
     if lem & MODERATE:
@@ -1897,6 +1927,14 @@ def _own_role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
             or lem & ACT or ("войти" in lem and "состав" in lem) or lem & PARTICIPATE_EXPLICIT:
         return "participant"
     return None
+
+
+def _antecedent(doc: Doc, c: Clause) -> str:
+    """The lemma of the word a relative clause follows (`жюри, в состав которого`)."""
+    i = c.toks[0] - 1
+    while i >= 0 and doc.an.tokens[i].text in (",", "»", ")"):
+        i -= 1
+    return doc.lemma(i) if i >= 0 else ""
 
 
 def _wins(doc: Doc, c: Clause, lem: set[str]) -> bool:
@@ -2112,7 +2150,8 @@ def _delegation_org(doc: Doc, c: Clause) -> list[Mention]:
             continue
         if doc.sent_of(m) < c.sent - 3:
             break
-        if doc.lemma(doc.first_tok(m) - 1) == "делегация" and not doc.in_mention(doc.first_tok(m) - 1):
+        i = doc.first_tok(m) - 1
+        if doc.lemma(i) == "делегация" and not doc.in_mention(i):
             return [m]
     return []
 

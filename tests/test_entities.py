@@ -210,3 +210,8 @@ def test_a_numbered_library_keeps_its_town_and_a_preposition_is_no_name():
     assert ("детскую библиотеку №2 г. Рудного", "ORGANIZATION") in [(m.text, m.type) for m in ents]
     assert ("г. Рудного", "Рудный") in [(m.text, m.normal) for m in ents if m.type == "LOCATION"]
     assert ("Костанае", "Костанай") in [(m.text, m.normal) for m in ents if m.type == "LOCATION"]
+
+
+def test_an_event_inside_the_frame_of_another_is_its_own_span():
+    ents = entities("Она провела в рамках конференции мастер-класс «Квест в библиотеке».")
+    assert [m.text for m in ents if m.type == "EVENT"] == ["мастер-класс «Квест в библиотеке»"]

@@ -712,7 +712,8 @@ def test_conducted_a_part_in_the_frame_of_an_event(analyse):
         ("PERSON", "Наталья Фомина"),
         ("EVENT", "мастер-класс «Квест в библиотеке»"),
     ])
-    mk, conf = "мастер-класс «Квест в библиотеке»", "межрегиональная конференция «Библиотека и музей»"
+    mk = "мастер-класс «Квест в библиотеке»"
+    conf = "межрегиональная конференция «Библиотека и музей»"
     assert ("Наталья Фомина", "ORGANIZES", mk) in facts
     assert ("Наталья Фомина", "PARTICIPANT_IN", mk) in facts
     assert ("Наталья Фомина", "PARTICIPANT_IN", conf) in facts
@@ -1166,7 +1167,8 @@ def test_online_speaker_by_video_link(analyse):
 def test_jury_wordings(analyse):
     text = ("15 мая прошло награждение победителей конкурса чтецов «Живое слово».\n"
             "Жюри возглавила писатель Айгерим Тажи. В жюри также работали библиотекари "
-            "Олег Пак и Вера Сон. Призы победителям вручил аким района Марат Шайхин.")
+            "Олег Пак и Вера Сон. Призы победителям вручил аким района Марат Шайхин. "
+            "Выступления оценивало жюри, в состав которого вошла журналист Инна Рой.")
     facts, roles = run(analyse, text, [
         ("DATE", "15 мая"),
         ("EVENT", "награждение победителей конкурса чтецов «Живое слово»"),
@@ -1178,10 +1180,12 @@ def test_jury_wordings(analyse):
         ("PERSON", "Вера Сон"),
         ("PROFESSION", "аким района"),
         ("PERSON", "Марат Шайхин"),
+        ("PROFESSION", "журналист"),
+        ("PERSON", "Инна Рой"),
     ])
     contest = "конкурса чтецов «Живое слово»"
     cer = "награждение победителей конкурса чтецов «Живое слово»"
-    for person in ("Айгерим Тажи", "Олег Пак", "Вера Сон"):
+    for person in ("Айгерим Тажи", "Олег Пак", "Вера Сон", "Инна Рой"):
         assert roles[(person, "PARTICIPANT_IN", contest)] == "jury"
         assert (person, "PARTICIPANT_IN", cer) not in facts
     assert ("Марат Шайхин", "PARTICIPANT_IN", cer) in facts
@@ -1436,3 +1440,20 @@ def test_entity_slips_do_not_make_structure(analyse):
     ])
     assert ("Железинской ЦБС", "LOCATED_IN", "Железинской") not in facts
     assert ("методического отдела", "PART_OF", "НАБ РК") not in facts
+
+
+def test_a_closing_event_in_a_relative_clause_is_a_part(analyse):
+    text = ("18 октября в районной библиотеке прошел методический день «Библиотека для всех». "
+            "На празднике поэзии «Өлең – сөздің патшасы», которым завершился день, выступила "
+            "поэтесса Гульмира Жанатқызы.")
+    facts, roles = run(analyse, text, [
+        ("DATE", "18 октября"),
+        ("EVENT", "методический день «Библиотека для всех»"),
+        ("EVENT", "празднике поэзии «Өлең – сөздің патшасы»"),
+        ("PROFESSION", "поэтесса"),
+        ("PERSON", "Гульмира Жанатқызы"),
+    ])
+    assert roles[("Гульмира Жанатқызы", "PARTICIPANT_IN",
+                  "празднике поэзии «Өлең – сөздің патшасы»")] == "speaker"
+    day = "методический день «Библиотека для всех»"
+    assert ("Гульмира Жанатқызы", "PARTICIPANT_IN", day) in facts
