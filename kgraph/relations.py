@@ -278,6 +278,9 @@ class Doc:
 
     def __init__(self, an: Analysis, mentions: list[Mention], report: Report):
         self.an, self.report, self.text = an, report, an.text
+        # lemmas and words are read hundreds of thousands of times per batch: once here
+        self._lemmas = [ROLE_FEMININE.get(_norm(t.lemma), _norm(t.lemma)) for t in an.tokens]
+        self._words = [_norm(t.text) for t in an.tokens]
         self.ms = sorted(mentions, key=lambda m: (m.start, -m.end))
         self.by_id = {m.id: m for m in self.ms}
         self.toks: dict[str, tuple[int, int]] = {}
@@ -349,15 +352,10 @@ class Doc:
         return self.an.tokens[i] if 0 <= i < len(self.an.tokens) else None
 
     def lemma(self, i: int) -> str:
-        t = self.tok(i)
-        if t is None:
-            return ""
-        lem = _norm(t.lemma)
-        return ROLE_FEMININE.get(lem, lem)
+        return self._lemmas[i] if 0 <= i < len(self._lemmas) else ""
 
     def word(self, i: int) -> str:
-        t = self.tok(i)
-        return _norm(t.text) if t else ""
+        return self._words[i] if 0 <= i < len(self._words) else ""
 
     def gap_text(self, a: Mention, b: Mention) -> str:
         return self.text[a.end:b.start].strip() if a.end <= b.start else "#"
