@@ -488,7 +488,8 @@ WHERE {
 #   string), and what the questions show or filter on (date, place, counts,
 #   posts, lower-cased search texts);
 # * the distinct kg:locatedIn edges of all reports (kgs:locatedIn), for
-#   "places that contain it" across reports;
+#   "places that contain it" across reports, and the event types of the rows
+#   and events (<summary> kgs:rowType), for the event_type parameter;
 # * bookkeeping: per report the entities it mentions (kgs:entities) and a
 #   marker of the version summarised (kgs:marker: sha256 + run, or a hash of the
 #   graph when it has no sha256), and the layout version (kgs:version).
@@ -506,7 +507,8 @@ SUMMARY_ROW = vocab.ID + "summary/"
 SPECIAL_GRAPHS = (ONTOLOGY_GRAPH, LABELS_GRAPH, RUNS_GRAPH, SUMMARY_GRAPH)
 _SUMMARY_PREFIXES = _PREFIX_DECL + f"PREFIX kgs: <{KGS}>\n"
 _NOT_SPECIAL = "FILTER({g} NOT IN (%s))" % ", ".join(f"<{g}>" for g in SPECIAL_GRAPHS)
-_FILL = {"S": SUMMARY_GRAPH, "L": LABELS_GRAPH, "ROW": SUMMARY_ROW}
+_FILL = {"S": SUMMARY_GRAPH, "L": LABELS_GRAPH, "O": ONTOLOGY_GRAPH, "R": RUNS_GRAPH,
+         "ROW": SUMMARY_ROW}
 
 
 def _values(var: str, iris) -> str:
@@ -523,7 +525,18 @@ def _sub(template: str, **restrict) -> str:
         fill[key] = value
     fill.setdefault("not_special_report", _NOT_SPECIAL.format(g="?report"))
     fill.setdefault("not_special_g", _NOT_SPECIAL.format(g="?g"))
+    if "%(digest)s" in template:
+        fill["digest"] = _NAMES_DIGEST % fill
     return template % fill
+
+
+def _place_targets(events: str, places: str | None) -> str:
+    """What _NAMES_DIGEST digests: the places the events are in (kgs:inPlace), and
+    those of `places` that some event is in."""
+    out = f"{{ GRAPH <{SUMMARY_GRAPH}> {{ {events} ?event kgs:inPlace ?x }} }}"
+    if places:
+        out += f" UNION {{ GRAPH <{SUMMARY_GRAPH}> {{ {places} ?any kgs:inPlace ?x }} }}"
+    return out
 
 
 # rows of `attendance`: one per (person, event, report), as attendance.rq had them
@@ -533,20 +546,25 @@ INSERT { GRAPH <%(S)s> { ?row kgs:person ?person ; kgs:event ?event ; kgs:report
 WHERE {
   { SELECT ?person ?event ?report (COALESCE(MIN(?subtype), kg:Event) AS ?etype)
            (GROUP_CONCAT(DISTINCT ?role_key; separator=", ") AS ?roles)
-    WHERE {
-      %(reports)s
+    WHERE { { SELECT ?person ?event ?report ?subtype ?role_key WHERE {
       GRAPH ?report {
+        %(reports)s
         ?person kg:participantIn ?event ; a kg:Person .
         OPTIONAL { ?event rdf:type ?subtype . FILTER(?subtype != kg:Event) }
-        OPTIONAL {
+      }
+      %(not_special_report)s
+      # (an OPTIONAL of several patterns is joined by hash: its own VALUES keeps it
+      # to the reports)
+      OPTIONAL { SELECT ?report ?person ?event ?role_key WHERE {
+        GRAPH ?report {
+          %(reports)s
           ?statement rdf:subject ?person ; rdf:predicate kg:participantIn ;
                      rdf:object ?event ; kg:role ?role_iri .
           FILTER(?role_iri != kg:role-participant)
-          BIND(STRAFTER(STR(?role_iri), "#role-") AS ?role_key)
         }
-      }
-      %(not_special_report)s
-    }
+        BIND(STRAFTER(STR(?role_iri), "#role-") AS ?role_key)
+      } }
+    } ORDER BY ?role_key } }
     GROUP BY ?person ?event ?report }
   BIND(IF(COALESCE(?roles, "") = "", "participant", ?roles) AS ?role)
   BIND(IRI(CONCAT("%(ROW)sattendance/",
@@ -561,8 +579,8 @@ WHERE {
   { SELECT ?organiser ?event ?report (MAX(?organiser_class) AS ?otype)
            (COALESCE(MIN(?subtype), kg:Event) AS ?etype)
     WHERE {
-      %(reports)s
       GRAPH ?report {
+        %(reports)s
         ?organiser kg:organizerOf ?event .
         OPTIONAL {
           VALUES ?organiser_class { kg:Person kg:Organization kg:OrganizationalUnit }
@@ -584,11 +602,10 @@ _ENTITIES_OF = """
 INSERT { GRAPH <%(S)s> { ?report kgs:entities ?entities } }
 WHERE { SELECT ?report (GROUP_CONCAT(DISTINCT STR(?e); separator=" ") AS ?entities)
         WHERE {
-          %(reports)s
-          GRAPH ?report {
-            { ?e a ?class FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) }
-            UNION { ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?label }
-          }
+          { GRAPH ?report { %(reports)s ?e a ?class
+                            FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) } }
+          UNION
+          { GRAPH ?report { %(reports)s ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?label } }
           FILTER(isIRI(?e))
           %(not_special_report)s
         }
@@ -597,72 +614,77 @@ WHERE { SELECT ?report (GROUP_CONCAT(DISTINCT STR(?e); separator=" ") AS ?entiti
 # the distinct kg:locatedIn edges of all reports, for paths across reports
 _LOCATED_IN = """
 INSERT { GRAPH <%(S)s> { ?x kgs:locatedIn ?y } }
-WHERE { %(entities)s GRAPH ?g { ?x kg:locatedIn ?y } %(not_special_g)s }"""
+WHERE { GRAPH ?g { %(entities)s ?x kg:locatedIn ?y } %(not_special_g)s }"""
 
-# people: what people.rq shows, and the texts its name filter searches
+# people: what people.rq shows, the texts its name filter searches, and the
+# entities whose names its lists show (kgs:dependsOn: a later consolidation that
+# renames one of them redoes the person)
 _PEOPLE = [
     """
 INSERT { GRAPH <%(S)s> { ?person kgs:reports ?reports } }
 WHERE { SELECT ?person (COUNT(DISTINCT ?g) AS ?reports)
-        WHERE { %(persons)s GRAPH ?g { ?person a kg:Person } %(not_special_g)s }
+        WHERE { GRAPH ?g { %(persons)s ?person a kg:Person } %(not_special_g)s }
         GROUP BY ?person }""",
     """
 INSERT { GRAPH <%(S)s> { ?person kgs:gender ?gender } }
 WHERE { SELECT ?person (MIN(?value) AS ?gender)
-        WHERE { %(persons)s GRAPH ?g { ?person a kg:Person ; kg:gender ?value } %(not_special_g)s }
+        WHERE { GRAPH ?g { %(persons)s ?person a kg:Person ; kg:gender ?value } %(not_special_g)s }
         GROUP BY ?person }""",
     # any of their names, lower-cased, one a line: CONTAINS on it = "a name contains"
     """
 INSERT { GRAPH <%(S)s> { ?person kgs:search ?search } }
 WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?key; separator="\\n") AS ?search)
-        WHERE {
-          %(persons)s
-          { GRAPH ?g { ?person a kg:Person ; rdfs:label|skos:altLabel|kg:canonicalLabel ?any_name }
+        WHERE { { SELECT ?person ?key WHERE {
+          { GRAPH ?g { %(persons)s
+                       ?person a kg:Person ; rdfs:label|skos:altLabel|kg:canonicalLabel ?any_name }
             %(not_special_g)s }
           UNION
-          { GRAPH <%(L)s> { ?person skos:prefLabel ?any_name }
+          { GRAPH <%(L)s> { %(persons)s ?person skos:prefLabel ?any_name }
             FILTER EXISTS { GRAPH ?g2 { ?person a kg:Person } } }
           BIND(LCASE(STR(?any_name)) AS ?key)
-        }
+        } ORDER BY ?key } }
         GROUP BY ?person }""",
     """
 INSERT { GRAPH <%(S)s> { ?person kgs:posts ?posts } }
 WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?post_name; separator="; ") AS ?posts)
-        WHERE {
-          %(persons)s
-          GRAPH ?g { ?person kg:holdsPost ?post . ?post rdfs:label ?post_label }
+        WHERE { { SELECT ?person ?post_name WHERE {
+          GRAPH ?g { %(persons)s ?person kg:holdsPost ?post . ?post rdfs:label ?post_label }
           %(not_special_g)s
           OPTIONAL { GRAPH <%(L)s> { ?post skos:prefLabel ?post_pref } }
           BIND(STR(COALESCE(?post_pref, ?post_label)) AS ?post_name)
-        }
+        } ORDER BY ?post_name } }
         GROUP BY ?person }""",
     """
 INSERT { GRAPH <%(S)s> { ?person kgs:units ?units } }
 WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?unit_name; separator="; ") AS ?units)
-        WHERE {
+        WHERE { { SELECT ?person ?unit_name WHERE {
           { SELECT DISTINCT ?person ?unit WHERE {
-              %(persons)s
               GRAPH ?g {
+                %(persons)s
                 ?person kg:worksAt ?unit .
                 FILTER(EXISTS { ?unit a kg:OrganizationalUnit } || EXISTS { ?unit kg:partOf ?parent })
               }
               %(not_special_g)s
           } }
           { SELECT ?unit (MIN(?label) AS ?unit_label) WHERE {
-              GRAPH ?g { ?unit a kg:Organization ; rdfs:label ?label } %(not_special_g)s
+              { SELECT DISTINCT ?unit WHERE { GRAPH ?g { %(persons)s ?person kg:worksAt ?unit }
+                                              %(not_special_g)s } }
+              GRAPH ?lg { ?unit a kg:Organization ; rdfs:label ?label }
+              FILTER(?lg NOT IN (<%(O)s>, <%(L)s>, <%(R)s>, <%(S)s>))
             } GROUP BY ?unit }
           OPTIONAL { GRAPH <%(L)s> { ?unit skos:prefLabel ?unit_pref } }
           BIND(STR(COALESCE(?unit_pref, ?unit_label)) AS ?unit_name)
-        }
+        } ORDER BY ?unit_name } }
         GROUP BY ?person }""",
     """
 INSERT { GRAPH <%(S)s> { ?person kgs:organisations ?organisations } }
 WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?org_name; separator="; ") AS ?organisations)
-        WHERE {
+        WHERE { { SELECT ?person ?org_name WHERE {
           {
+            # the workplaces that are not units
             SELECT DISTINCT ?person ?org WHERE {
-              %(persons)s
               GRAPH ?g {
+                %(persons)s
                 ?person kg:worksAt ?org .
                 FILTER NOT EXISTS { ?org a kg:OrganizationalUnit }
                 FILTER NOT EXISTS { ?org kg:partOf ?parent }
@@ -670,19 +692,33 @@ WHERE { SELECT ?person (GROUP_CONCAT(DISTINCT ?org_name; separator="; ") AS ?org
               %(not_special_g)s
             }
           } UNION {
+            # the organisations the workplaces belong to
             SELECT DISTINCT ?person ?org WHERE {
-              %(persons)s
-              GRAPH ?g { ?person kg:worksAt ?unit . ?unit kg:partOf+ ?org }
+              GRAPH ?g { %(persons)s ?person kg:worksAt ?unit . ?unit kg:partOf+ ?org }
               %(not_special_g)s
             }
           }
           { SELECT ?org (MIN(?label) AS ?org_label) WHERE {
-              GRAPH ?g { ?org a kg:Organization ; rdfs:label ?label } %(not_special_g)s
+              { SELECT DISTINCT ?org WHERE {
+                  { GRAPH ?g { %(persons)s ?person kg:worksAt ?org } %(not_special_g)s }
+                  UNION
+                  { GRAPH ?g { %(persons)s ?person kg:worksAt ?unit . ?unit kg:partOf+ ?org }
+                    %(not_special_g)s }
+              } }
+              GRAPH ?lg { ?org a kg:Organization ; rdfs:label ?label }
+              FILTER(?lg NOT IN (<%(O)s>, <%(L)s>, <%(R)s>, <%(S)s>))
             } GROUP BY ?org }
           OPTIONAL { GRAPH <%(L)s> { ?org skos:prefLabel ?org_pref } }
           BIND(STR(COALESCE(?org_pref, ?org_label)) AS ?org_name)
-        }
+        } ORDER BY ?org_name } }
         GROUP BY ?person }""",
+    """
+INSERT { GRAPH <%(S)s> { ?person kgs:dependsOn ?x } }
+WHERE {
+  { GRAPH ?g { %(persons)s ?person kg:holdsPost|kg:worksAt ?x } %(not_special_g)s }
+  UNION
+  { GRAPH ?g { %(persons)s ?person kg:worksAt ?unit . ?unit kg:partOf+ ?x } %(not_special_g)s }
+}""",
 ]
 
 # events: typed kg:Event somewhere, or the event of a row
@@ -692,16 +728,16 @@ INSERT { GRAPH <%(S)s> { ?event kgs:reports ?reports ; kgs:type ?type ;
                                 kgs:participants ?participants } }
 WHERE {
   { SELECT ?event (COUNT(DISTINCT ?g) AS ?reports)
-    WHERE { %(events)s GRAPH ?g { ?event a kg:Event } %(not_special_g)s }
+    WHERE { GRAPH ?g { %(events)s ?event a kg:Event } %(not_special_g)s }
     GROUP BY ?event }
   OPTIONAL {
     SELECT ?event (MIN(?subtype) AS ?event_subtype)
-    WHERE { %(events)s GRAPH ?g { ?event a kg:Event , ?subtype } FILTER(?subtype != kg:Event)
+    WHERE { GRAPH ?g { %(events)s ?event a kg:Event , ?subtype } FILTER(?subtype != kg:Event)
             %(not_special_g)s }
     GROUP BY ?event }
   OPTIONAL {
     SELECT ?event (COUNT(DISTINCT ?participant) AS ?participant_count)
-    WHERE { %(events)s GRAPH ?g { ?participant kg:participantIn ?event } %(not_special_g)s }
+    WHERE { GRAPH ?g { %(events)s ?participant kg:participantIn ?event } %(not_special_g)s }
     GROUP BY ?event }
   BIND(COALESCE(?event_subtype, kg:Event) AS ?type)
   BIND(COALESCE(?participant_count, 0) AS ?participants)
@@ -710,22 +746,22 @@ WHERE {
 INSERT { GRAPH <%(S)s> { ?event kgs:date ?date ; kgs:place ?place } }
 WHERE {
   { SELECT DISTINCT ?event WHERE {
-      %(events)s
-      { GRAPH ?g { ?event a kg:Event } } UNION { GRAPH ?g { ?x kg:participantIn|kg:organizerOf ?event } }
-      %(not_special_g)s
+      { GRAPH ?g { %(events)s ?event a kg:Event } %(not_special_g)s }
+      UNION
+      { GRAPH ?g { %(events)s ?x kg:participantIn|kg:organizerOf ?event } %(not_special_g)s }
   } }
   OPTIONAL {
     SELECT ?event (MIN(?iso) AS ?iso_date)
-    WHERE { %(events)s GRAPH ?g { ?event kg:date ?d . ?d kg:isoValue ?iso } %(not_special_g)s }
+    WHERE { GRAPH ?g { %(events)s ?event kg:date ?d . ?d kg:isoValue ?iso } %(not_special_g)s }
     GROUP BY ?event }
   OPTIONAL {
     SELECT ?event (MIN(STR(?start)) AS ?start_date)
-    WHERE { %(events)s GRAPH ?g { ?event schema:startDate ?start } %(not_special_g)s }
+    WHERE { GRAPH ?g { %(events)s ?event schema:startDate ?start } %(not_special_g)s }
     GROUP BY ?event }
   OPTIONAL {
     SELECT ?event (MIN(?where_name) AS ?settlement_name) WHERE {
-      %(events)s
-      GRAPH ?g { ?event kg:takesPlaceIn ?where . ?where a kg:Place ; rdfs:label ?where_label }
+      GRAPH ?g { %(events)s
+                 ?event kg:takesPlaceIn ?where . ?where a kg:Place ; rdfs:label ?where_label }
       %(not_special_g)s
       OPTIONAL { GRAPH <%(L)s> { ?where skos:prefLabel ?where_pref } }
       BIND(COALESCE(?where_pref, ?where_label) AS ?where_name)
@@ -733,8 +769,8 @@ WHERE {
     GROUP BY ?event }
   OPTIONAL {
     SELECT ?event (MIN(?where_name) AS ?venue_name) WHERE {
-      %(events)s
       GRAPH ?g {
+        %(events)s
         ?event kg:takesPlaceIn ?where . ?where rdfs:label ?where_label .
         FILTER NOT EXISTS { ?where a kg:Place }
       }
@@ -746,39 +782,64 @@ WHERE {
   BIND(COALESCE(?iso_date, ?start_date) AS ?date)
   BIND(COALESCE(?settlement_name, ?venue_name) AS ?place)
 }""",
-    # the names of the event's places and venues and of the places that contain
-    # them (kg:locatedIn in any report), lower-cased, joined with " | "
+    # the places and venues of the event and the places that contain them
+    # (kg:locatedIn in any report): what its place search reads, and depends on
+    """
+INSERT { GRAPH <%(S)s> { ?event kgs:inPlace ?somewhere } }
+WHERE {
+  { GRAPH ?g { %(events)s ?event kg:takesPlaceIn ?somewhere } %(not_special_g)s }
+  UNION
+  { GRAPH ?g { %(events)s ?event kg:takesPlaceIn ?where } %(not_special_g)s
+    GRAPH <%(S)s> { ?where kgs:locatedIn+ ?somewhere } }
+}""",
+    # a digest of those places' names, to tell later whether they changed
+    """
+INSERT { GRAPH <%(S)s> { ?x kgs:namesDigest ?digest } }
+WHERE { %(digest)s }""",
+    # their names, lower-cased, joined with " | "
     """
 INSERT { GRAPH <%(S)s> { ?event kgs:placeSearch ?place_names } }
 WHERE { SELECT ?event (GROUP_CONCAT(DISTINCT ?where_key; separator=" | ") AS ?place_names)
-        WHERE {
-          { SELECT DISTINCT ?event ?somewhere WHERE {
-              %(events)s GRAPH ?g { ?event kg:takesPlaceIn ?somewhere } %(not_special_g)s } }
-          UNION
-          { SELECT DISTINCT ?event ?somewhere WHERE {
-              %(events)s GRAPH ?g { ?event kg:takesPlaceIn ?where } %(not_special_g)s
-              GRAPH <%(S)s> { ?where kgs:locatedIn+ ?somewhere } } }
-          GRAPH ?lg { ?somewhere rdfs:label|skos:prefLabel|skos:altLabel|kg:canonicalLabel ?name }
-          FILTER(?lg NOT IN (<%(S)s>))
-          BIND(LCASE(STR(?name)) AS ?where_key)
-        }
+        WHERE { { SELECT ?event ?where_key WHERE {
+          GRAPH <%(S)s> { %(events)s ?event kgs:inPlace ?somewhere }
+          { SELECT DISTINCT ?somewhere ?where_key WHERE {
+              { SELECT DISTINCT ?somewhere WHERE {
+                  GRAPH <%(S)s> { %(events)s ?event kgs:inPlace ?somewhere } } }
+              GRAPH ?lg { ?somewhere rdfs:label|skos:prefLabel|skos:altLabel|kg:canonicalLabel ?name }
+              FILTER(?lg NOT IN (<%(S)s>))
+              BIND(LCASE(STR(?name)) AS ?where_key)
+          } }
+        } ORDER BY ?where_key } }
         GROUP BY ?event }""",
 ]
+
+# the names of places (all label kinds, lower-cased, sorted), as an MD5 digest: a
+# consolidation redoes the events in a place only when this or its kg:locatedIn
+# edges changed
+_NAMES_DIGEST = """
+SELECT ?x (MD5(GROUP_CONCAT(?key; separator="\\n")) AS ?digest) WHERE { { SELECT ?x ?key WHERE {
+  { SELECT DISTINCT ?x ?key WHERE {
+      { SELECT DISTINCT ?x WHERE { %(targets)s } }
+      GRAPH ?lg { ?x rdfs:label|skos:prefLabel|skos:altLabel|kg:canonicalLabel ?name }
+      FILTER(?lg NOT IN (<%(S)s>))
+      BIND(LCASE(STR(?name)) AS ?key)
+  } }
+} ORDER BY ?key } } GROUP BY ?x"""
 
 # organisers: the texts organisers.rq's name filter searches
 _ORGANISERS = """
 INSERT { GRAPH <%(S)s> { ?organiser kgs:organiserSearch ?search } }
 WHERE { SELECT ?organiser (GROUP_CONCAT(DISTINCT ?key; separator="\\n") AS ?search)
-        WHERE {
-          %(organisers)s
-          { GRAPH ?g { ?organiser kg:organizerOf ?any_event ;
+        WHERE { { SELECT ?organiser ?key WHERE {
+          { GRAPH ?g { %(organisers)s
+                       ?organiser kg:organizerOf ?any_event ;
                                   rdfs:label|skos:altLabel|kg:canonicalLabel ?any_name }
             %(not_special_g)s }
           UNION
-          { GRAPH <%(L)s> { ?organiser skos:prefLabel ?any_name }
+          { GRAPH <%(L)s> { %(organisers)s ?organiser skos:prefLabel ?any_name }
             FILTER EXISTS { GRAPH ?g2 { ?organiser kg:organizerOf ?any } } }
           BIND(LCASE(STR(?any_name)) AS ?key)
-        }
+        } ORDER BY ?key } }
         GROUP BY ?organiser }"""
 
 # the entities that get a display name and a rank, with their name: persons,
@@ -787,11 +848,10 @@ _NAMED = """
 SELECT ?e ?name (LCASE(STR(?name)) AS ?key) WHERE { {
 SELECT ?e (COALESCE(MIN(?pref), MIN(?label)) AS ?name) WHERE {
   { SELECT DISTINCT ?e WHERE {
-      %(entities)s
-      { GRAPH ?g { ?e a kg:Person } } UNION { GRAPH ?g { ?e a kg:Event } }
-      UNION { GRAPH ?g { ?e kg:organizerOf|kg:participantIn ?x } }
-      UNION { GRAPH ?g { ?x kg:organizerOf|kg:participantIn ?e } }
-      %(not_special_g)s
+      { GRAPH ?g { %(entities)s ?e a kg:Person } %(not_special_g)s }
+      UNION { GRAPH ?g { %(entities)s ?e a kg:Event } %(not_special_g)s }
+      UNION { GRAPH ?g { %(entities)s ?e kg:organizerOf|kg:participantIn ?x } %(not_special_g)s }
+      UNION { GRAPH ?g { %(entities)s ?x kg:organizerOf|kg:participantIn ?e } %(not_special_g)s }
   } }
   OPTIONAL { GRAPH <%(L)s> { ?e skos:prefLabel ?pref } }
   OPTIONAL { GRAPH ?g { ?e rdfs:label ?label } %(not_special_g)s }
@@ -853,9 +913,11 @@ class _Summariser:
         if not reports:
             return set()
         values = _values("report", reports)
-        now = self.select(f"""SELECT DISTINCT ?e WHERE {{ {values} GRAPH ?report {{
-            {{ ?e a ?class FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) }}
-            UNION {{ ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?label }} }} }}""")
+        now = self.select(f"""SELECT DISTINCT ?e WHERE {{
+            {{ GRAPH ?report {{ {values} ?e a ?class
+                               FILTER(?class NOT IN (kg:Mention, kg:Statement, kg:Report)) }} }}
+            UNION {{ GRAPH ?report {{ {values} ?e rdfs:label|kg:canonicalLabel|skos:altLabel ?l }} }}
+            }}""")
         before = self.select(f"""SELECT ?entities WHERE {{ {values}
             GRAPH <{SUMMARY_GRAPH}> {{ ?report kgs:entities ?entities }} }}""")
         out = {r[0].value for r in now if isinstance(r[0], ox.NamedNode)}
@@ -864,23 +926,44 @@ class _Summariser:
         return out
 
     def dependents(self, entities: set[str]) -> tuple[set[str], set[str]]:
-        """The people whose posts, units or organisations name one of the entities
-        (their names may have changed), and the events that take place in one of
-        them or in a place inside one of them (kg:locatedIn, as summarised)."""
+        """The people whose posts, units or organisations name one of the entities,
+        and the events whose places or places containing them are among them
+        (kgs:dependsOn, kgs:inPlace as summarised)."""
         if not entities:
             return set(), set()
         values = _values("x", entities)
-        people = self.select(f"""SELECT DISTINCT ?person WHERE {{ {values}
-            {{ GRAPH ?g {{ ?person kg:holdsPost|kg:worksAt ?x }} }}
-            UNION {{ GRAPH ?g {{ ?person kg:worksAt ?unit . ?unit kg:partOf+ ?x }} }}
-            {_NOT_SPECIAL.format(g="?g")} }}""")
-        events = self.select(f"""SELECT DISTINCT ?event WHERE {{ {values}
-            {{ GRAPH ?g {{ ?event kg:takesPlaceIn ?x }} }}
-            UNION {{ GRAPH <{SUMMARY_GRAPH}> {{ ?where kgs:locatedIn+ ?x }}
-                     GRAPH ?g {{ ?event kg:takesPlaceIn ?where }} }}
-            {_NOT_SPECIAL.format(g="?g")} }}""")
-        return ({r[0].value for r in people if isinstance(r[0], ox.NamedNode)},
-                {r[0].value for r in events if isinstance(r[0], ox.NamedNode)})
+        people = self.select(f"""SELECT DISTINCT ?person WHERE {{
+            GRAPH <{SUMMARY_GRAPH}> {{ {values} ?person kgs:dependsOn ?x ; kgs:search ?s }} }}""")
+        events = self.select(f"""SELECT DISTINCT ?event WHERE {{
+            GRAPH <{SUMMARY_GRAPH}> {{ {values} ?event kgs:inPlace ?x }} }}""")
+        return ({r[0].value for r in people}, {r[0].value for r in events})
+
+    def changed_places(self, entities: set[str]) -> set[str]:
+        """Those of the entities that are places of events (kgs:inPlace) and whose
+        names (their digest) or kg:locatedIn edges are no longer as summarised."""
+        if not entities:
+            return set()
+        values = _values("x", entities)
+        S = SUMMARY_GRAPH
+        stored = {r[0].value: r[1].value for r in self.select(
+            f"SELECT ?x ?d WHERE {{ GRAPH <{S}> {{ {values} ?x kgs:namesDigest ?d }} }}")}
+        now = {r[0].value: r[1].value for r in self.select(_sub(
+            _NAMES_DIGEST, targets=f"GRAPH <{S}> {{ {values} ?any kgs:inPlace ?x }}"))}
+        old_edges, new_edges = set(), set()
+        for x, y in self.select(f"SELECT ?x ?y WHERE {{ GRAPH <{S}> {{ {values} ?x kgs:locatedIn ?y }} }}"):
+            old_edges.add((x.value, y.value))
+        for x, y in self.select(f"SELECT DISTINCT ?x ?y WHERE {{ GRAPH ?g {{ {values} "
+                                f"?x kg:locatedIn ?y }} {_NOT_SPECIAL.format(g='?g')} }}"):
+            new_edges.add((x.value, y.value))
+        moved = {x for x, _ in old_edges ^ new_edges}
+        return {x for x in set(stored) | set(now) if stored.get(x) != now.get(x)} | moved
+
+    def pref_labels(self, entities: set[str]) -> dict[str, str]:
+        if not entities:
+            return {}
+        rows = self.select(f"""SELECT ?e ?label WHERE {{ GRAPH <{LABELS_GRAPH}> {{
+            {_values("e", entities)} ?e skos:prefLabel ?label }} }}""")
+        return {r[0].value: str(r[1]) for r in rows}
 
     def names(self, entities: set[str] | None) -> dict[str, tuple]:
         """entity -> (display name or None, its LCASE or None) for the named
@@ -937,10 +1020,22 @@ def consolidate(store: "BaseStore", changed=(), full: bool = False, labels: bool
         persons = events = organisers = None
     else:
         entities = run._timed("affected", run.entities_of, reports | gone)
+        renamed = entities
         if labels:
+            before_labels = run._timed("labels", run.pref_labels, entities)
             run._timed("labels", store._update, _refresh_labels_for(entities))
-        people_dep, events_dep = run._timed("affected", run.dependents, entities)
+            after_labels = run._timed("labels", run.pref_labels, entities)
+            # the people's lists show posts, units and organisations by their
+            # prefLabel (a label only when they have none)
+            renamed = {e for e in entities
+                       if e not in after_labels or before_labels.get(e) != after_labels[e]}
+        people_dep, _ = run._timed("affected", run.dependents, renamed)
+        places = run._timed("affected", run.changed_places, entities)
+        _, events_dep = run._timed("affected", run.dependents, places)
         persons, events, organisers = entities | people_dep, entities | events_dep, entities
+        # (people and events redone for what they show of other entities)
+        result.update(dependent_people=len(people_dep - entities),
+                      dependent_events=len(events_dep - entities))
     # names, then ranks over every named entity (the unaffected keep theirs)
     names = run._timed("names", run.names, entities)
     before = {} if full else run._timed("names", run.ranked)
@@ -966,9 +1061,10 @@ def _refresh_labels_for(entities: set[str]) -> str:
     if not entities:
         return _PREFIX_DECL + "INSERT DATA { }"
     values = _values("e", entities)
-    cand = _CANDIDATES.replace("WHERE {\n    { GRAPH ?g { ?e rdfs:label",
-                               f"WHERE {{\n    {values}\n    {{ GRAPH ?g {{ ?e rdfs:label", 1)
-    assert values in cand
+    cand = _CANDIDATES.replace("{ GRAPH ?g { ?e rdfs:label", f"{{ GRAPH ?g {{ {values} ?e rdfs:label", 1)
+    cand = cand.replace("{ GRAPH ?g { ?e kg:canonicalLabel",
+                        f"{{ GRAPH ?g {{ {values} ?e kg:canonicalLabel", 1)
+    assert cand.count(values) == 2
     return _PREFIX_DECL + """
 DELETE { GRAPH <%(labels)s> { ?e skos:prefLabel ?old } }
 WHERE { %(values)s GRAPH <%(labels)s> { ?e skos:prefLabel ?old } } ;
@@ -1001,10 +1097,12 @@ def _summary_ops(full, reports, gone, entities, persons, events, organisers,
             ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e ?p ?o }} }} WHERE {{ {_values('e', touched)} "
                        f"GRAPH <{S}> {{ ?e ?p ?o }} "
                        f"FILTER(?p NOT IN (kgs:name, kgs:rank)) }}")
+        if entities:
+            ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e kgs:name ?o }} }} WHERE {{ "
+                       f"{_values('e', entities)} GRAPH <{S}> {{ ?e kgs:name ?o }} }}")
         if entities or moved:
-            ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e ?p ?o }} }} WHERE {{ "
-                       f"{_values('e', entities | set(moved))} "
-                       f"GRAPH <{S}> {{ ?e ?p ?o }} FILTER(?p IN (kgs:name, kgs:rank)) }}")
+            ops.append(f"DELETE {{ GRAPH <{S}> {{ ?e kgs:rank ?o }} }} WHERE {{ "
+                       f"{_values('e', entities | set(moved))} GRAPH <{S}> {{ ?e kgs:rank ?o }} }}")
         restrict = dict(reports=_values("report", reports) if reports else None,
                         entities=_values("x", entities) if entities else None,
                         persons=_values("person", persons) if persons else None,
@@ -1018,7 +1116,9 @@ def _summary_ops(full, reports, gone, entities, persons, events, organisers,
     if restrict["persons"] is not None:
         ops += [_sub(t, persons=restrict["persons"]) for t in _PEOPLE]
     if restrict["events"] is not None:
-        ops += [_sub(t, events=restrict["events"]) for t in _EVENTS]
+        targets = _place_targets(restrict["events"],
+                                 None if full or not entities else _values("x", entities))
+        ops += [_sub(t, events=restrict["events"], targets=targets) for t in _EVENTS]
     if restrict["organisers"] is not None:
         ops.append(_sub(_ORGANISERS, organisers=restrict["organisers"]))
     # the names of the affected entities, and every rank that changed
@@ -1032,6 +1132,10 @@ def _summary_ops(full, reports, gone, entities, persons, events, organisers,
         rows = " ".join(f"(<{e}> {r})" for e, r in ranks[i:i + 5000])
         ops.append(f"INSERT {{ GRAPH <{S}> {{ ?e kgs:rank ?rank }} }} "
                    f"WHERE {{ VALUES (?e ?rank) {{ {rows} }} }}")
+    # the event types of the rows and events, for the event_type parameter
+    ops.append(f"DELETE WHERE {{ GRAPH <{S}> {{ <{S}> kgs:rowType ?t }} }}")
+    ops.append(f"INSERT {{ GRAPH <{S}> {{ <{S}> kgs:rowType ?t }} }} WHERE {{ "
+               f"SELECT DISTINCT ?t WHERE {{ GRAPH <{S}> {{ ?x kgs:eventType|kgs:type ?t }} }} }}")
     # bookkeeping
     lines = [f"<{g}> kgs:marker {ox.Literal(markers[g])} ." for g in sorted(reports)]
     if full:

@@ -174,11 +174,34 @@ def run(store: Store, query: str, /, **params) -> list[dict]:
     return [{n: (None if s[n] is None else s[n].value) for n in names} for s in solutions]
 
 
+class _Bare:
+    """A bare pyoxigraph Store as kgraph.store.consolidate sees a store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def _select(self, sparql):
+        return self.store.query(sparql)
+
+    def _update(self, sparql):
+        self.store.update(sparql)
+
+
+def summarise(s: Store, **options) -> dict:
+    """Write the summary graph the ready questions read (kgraph ingest does it after
+    each run, with the labels graph; here the labels graph is left as the test made
+    it, so that names fall back to the reports' labels when it has none)."""
+    from kgraph.store import consolidate
+
+    return consolidate(_Bare(s), labels=False, **options)
+
+
 @pytest.fixture(scope="module")
 def store() -> Store:
     s = Store()
     s.extend(rdf.report_quads(pavlodar_report(), run_iri=vocab.run_iri("r1")))
     s.extend(rdf.report_quads(almaty_report(), run_iri=vocab.run_iri("r1")))
+    summarise(s)
     return s
 
 
@@ -601,6 +624,7 @@ def test_pref_label_wins(store):
     labels = NamedNode(vocab.ID + "graph/labels")
     s.add(Quad(NamedNode(PERSON + "shakhmetova-sh"), NamedNode(SKOS + "prefLabel"),
                Literal("Шахметова Шара", language="ru"), labels))
+    summarise(s, full=True)  # a labels graph changed by hand: no report changed
     rows = run(s, "attendance", name="шахм")
     assert [r["person_name"] for r in rows] == ["Шахметова Шара"]
     assert [r["person_name"] for r in run(s, "people", name="шара")] == ["Шахметова Шара"]
@@ -660,6 +684,7 @@ def test_dates_without_a_year():
     d.r("POINT_IN_TIME", ev, date)
     s = Store()
     s.extend(rdf.report_quads(d.extraction("undated")))
+    summarise(s)
     assert objects(s.quads_for_pattern(NamedNode(ev.iri), None, None), ev.iri,
                    SCHEMA + "startDate") == [
         Literal("--04-05", datatype=NamedNode(XSD + "gMonthDay"))]
@@ -667,3 +692,208 @@ def test_dates_without_a_year():
     assert row["date"] == "XXXX-04-05"  # the ISO value, not the startDate literal
     assert run(s, "events", to="2030-01-01") == []  # no year: left out by date filters
     assert run(s, "events", **{"from": "1900-01-01"}) == []
+
+
+# --------------------------------------------------------------------------- the summary graph
+
+SUMMARY = vocab.ID + "graph/summary"
+LABELS = vocab.ID + "graph/labels"
+
+
+def almaty_report_changed() -> Extraction:
+    """Report B re-ingested after a correction: Гончарова spoke, the congress met at
+    the academy (no longer at НБ РК), and the union is named by its abbreviation only."""
+    d = Doc("В сентябре 2018 года в г.Алматы состоялся Всеказахстанский съезд "
+            "библиотекарей. Съезд организовал КБС. На съезде выступила М.Гончарова.")
+    date = d.m("DATE", "В сентябре 2018 года", "сентябрь 2018 года", value="2018-09")
+    almaty = d.m("LOCATION", "г.Алматы", "Алматы")
+    congress = d.m("EVENT", "Всеказахстанский съезд библиотекарей",
+                   "Всеказахстанский съезд библиотекарей", key="congress-2018",
+                   kind="congress")
+    kbs = d.m("ORGANIZATION", "КБС", "КБС", key="kbs")
+    gon = d.m("PERSON", "М.Гончарова", "Гончарова М.", gender="female")
+    d.r("POINT_IN_TIME", congress, date)
+    d.r("TAKES_PLACE_IN", congress, almaty)
+    d.r("ORGANIZES", kbs, congress)
+    d.r("PARTICIPANT_IN", gon, congress, role="speaker")
+    return d.extraction("2018/almaty-congress.txt", date="2018-09", format="html")
+
+
+def semey_report() -> Extraction:
+    """Report C: a seminar in Semey (in the Abai region), moderated by Шахметова (also in
+    report A, whose post there gets a longer name here) and organised by her library."""
+    d = Doc("В марте 2019 года в г.Семей, область Абай, прошел областной семинар "
+            "«Чтение». Модератор — руководитель Павлодарской областной библиотеки "
+            "Шахметова Шара. Семинар организовала библиотека.")
+    date = d.m("DATE", "В марте 2019 года", "март 2019 года", value="2019-03")
+    semey = d.m("LOCATION", "г.Семей", "Семей")
+    abai = d.m("LOCATION", "область Абай", "область Абай")
+    seminar = d.m("EVENT", "областной семинар «Чтение»", key="seminar-2019", kind="seminar")
+    post = d.m("PROFESSION", "руководитель Павлодарской областной библиотеки",
+               key="руководитель библиотеки шахметова")
+    shah = d.m("PERSON", "Шахметова Шара", "Шахметова Ш.", gender="female")
+    lib = d.m("ORGANIZATION", "библиотека", key="ПОУНБ")
+    d.r("POINT_IN_TIME", seminar, date)
+    d.r("TAKES_PLACE_IN", seminar, semey)
+    d.r("LOCATED_IN", semey, abai)
+    d.r("WORKS_AS", shah, post)
+    d.r("PARTICIPANT_IN", shah, seminar, role="moderator")
+    d.r("ORGANIZES", lib, seminar)
+    return d.extraction("2019/semey-seminar.txt", sha256="cd" * 32, date="2019-03")
+
+
+def graph_set(gs, graph: str) -> set:
+    """The graph's quads; the summary's per-report entity lists (bookkeeping, in no
+    particular order) as sorted lists."""
+    out = set()
+    for q in gs._store.quads_for_pattern(None, None, None, NamedNode(graph)):
+        if q.predicate.value == "https://w3id.org/kgraph/summary#entities":
+            q = Quad(q.subject, q.predicate, Literal(" ".join(sorted(q.object.value.split()))),
+                     q.graph_name)
+        out.add(q)
+    return out
+
+
+def answers(gs) -> dict:
+    """Every ready question's rows (with typical parameters too), as plain values."""
+    from kgraph.query import load_queries, run as run_query
+
+    out = {}
+    cases = {"attendance": [{}, {"name": "шахм"}, {"event_type": "kg:Congress"}],
+             "congress": [{}, {"name": "гонч"}], "events": [{}, {"place": "абай"}],
+             "organisers": [{}, {"name": "кбс"}], "people": [{}, {"name": "шахм"}],
+             "report": [{"report": ALMATY}]}
+    for name, q in load_queries(QUERIES).items():
+        for params in cases.get(name, [{}]):
+            result = run_query(gs, q, params)
+            out[name, tuple(sorted(params.items()))] = [
+                {k: (v.value if v is not None else None) for k, v in r.items()}
+                for r in result.rows]
+    return out
+
+
+def run_query_rows(gs, name, **params) -> list[dict]:
+    from kgraph.query import load_queries, run as run_query
+
+    result = run_query(gs, load_queries(QUERIES)[name], params)
+    return [{k: (v.value if v is not None else None) for k, v in r.items()} for r in result.rows]
+
+
+def consolidated_like_from_scratch(gs) -> dict:
+    """After an incremental consolidation: the summary and labels graphs and every
+    answer equal those of a consolidation from scratch."""
+    summary, labels, before = graph_set(gs, SUMMARY), graph_set(gs, LABELS), answers(gs)
+    assert gs.consolidate(full=True)["mode"] == "full"
+    assert graph_set(gs, LABELS) == labels
+    assert graph_set(gs, SUMMARY) == summary
+    assert answers(gs) == before
+    return before
+
+
+def write(gs, ex: Extraction) -> None:
+    gs.replace_report(vocab.report_iri(ex.report.id), rdf.report_quads(ex))
+
+
+def test_summary_follows_new_changed_and_removed_reports(tmp_path):
+    from kgraph.store import GraphStore
+
+    SEMEY = vocab.report_iri("2019/semey-seminar.txt")
+    gs = GraphStore(str(tmp_path / "store"), write=True)
+    try:
+        write(gs, pavlodar_report())
+        write(gs, almaty_report())
+        first = gs.consolidate()
+        assert (first["mode"], first["reports"]) == ("full", 2)  # no summary yet
+        assert gs.consolidate()["reports"] == 0  # nothing changed: nothing to do
+
+        # a new report: its rows, and what it changes for entities of other reports
+        write(gs, semey_report())
+        done = gs.consolidate()
+        assert (done["mode"], done["reports"], done["removed"]) == ("incremental", 1, 0)
+        now = consolidated_like_from_scratch(gs)
+        shah = [r for r in now["attendance", ()] if r["person"] == PERSON + "shakhmetova-sh"]
+        assert [(r["event_name"], r["role"], r["place"]) for r in shah] == [
+            ("Дни культуры Павлодарской области", "delegate", "Барнаул"),
+            ("областной семинар «Чтение»", "moderator", "Семей")]
+        assert [r["event"] for r in now["events", (("place", "абай"),)]] == [
+            EVENT + "seminar-2019"]  # Семей is in область Абай
+        people = {r["person"]: r for r in now["people", ()]}
+        assert people[PERSON + "shakhmetova-sh"]["reports"] == "2"
+        # the post's label in report C is longer: the post's name changed for report A's
+        # holder too, although report A was not touched
+        assert people[PERSON + "shakhmetova-sh"]["posts"] == (
+            "руководитель Павлодарской областной библиотеки")
+
+        # a changed report (no kg:sha256: found by the hash of its graph): the stale
+        # facts go, the new ones come
+        write(gs, almaty_report_changed())
+        done = gs.consolidate()
+        assert (done["mode"], done["reports"]) == ("incremental", 1)
+        now = consolidated_like_from_scratch(gs)
+        gon = [r for r in now["attendance", ()] if r["person"] == PERSON + "goncharova-m"]
+        assert [(r["role"], r["place"], r["report"]) for r in gon] == [
+            ("speaker", "Алматы", ALMATY)]
+        assert [r["organiser_name"] for r in now["organisers", ()]] == [
+            "КБС",  # the union's only name now
+            "Павлодарская областная универсальная научная библиотека им. С. Торайгырова"]
+        assert now["events", (("place", "абай"),)]
+        congress = next(r for r in now["events", ()] if r["event"] == EVENT + "congress-2018")
+        assert congress["place"] == "Алматы"
+        assert not any(quad.object == NamedNode(vocab.ID + "org/nb-rk")
+                       for quad in graph_set(gs, SUMMARY)), "the old venue is gone"
+
+        # a removed report (kgraph ingest --prune): its rows and its entities go
+        gs.remove_report(PAVLODAR)
+        done = gs.consolidate()
+        assert (done["mode"], done["removed"]) == ("incremental", 1)
+        now = consolidated_like_from_scratch(gs)
+        assert {r["person"] for r in now["people", ()]} == {
+            PERSON + "goncharova-m", PERSON + "shakhmetova-sh"}
+        assert [r["event_name"] for r in now["attendance", (("name", "шахм"),)]] == [
+            "областной семинар «Чтение»"]
+        assert now["people", (("name", "шахм"),)][0]["reports"] == "1"
+        assert not any(quad.subject == NamedNode(PERSON + "zhilkibekova-a")
+                       for quad in graph_set(gs, SUMMARY) | graph_set(gs, LABELS))
+
+        # and back
+        write(gs, pavlodar_report())
+        assert gs.consolidate()["reports"] == 1
+        consolidated_like_from_scratch(gs)
+
+        # a report that only says where a place is: the events there (in reports that
+        # did not change) are now found by the name of the region
+        d = Doc("Барнаул находится в Алтайском крае.")
+        d.r("LOCATED_IN", d.m("LOCATION", "Барнаул"), d.m("LOCATION", "Алтайском крае",
+                                                           "Алтайский край"))
+        write(gs, d.extraction("2020/altai.txt"))
+        done = gs.consolidate()
+        assert (done["reports"], done["dependent_events"]) == (1, 1)  # the one in Barnaul
+        now = consolidated_like_from_scratch(gs)
+        assert [r["event"] for r in now["events", (("place", "абай"),)]] == [
+            EVENT + "seminar-2019"]
+        found = run_query_rows(gs, "events", place="алтайский")
+        assert [r["event"] for r in found] == [EVENT + "dni-kultury-2018"]
+        assert gs.consolidate(changed=[SEMEY])["reports"] == 1  # redone on request
+        consolidated_like_from_scratch(gs)
+    finally:
+        gs.close()
+
+
+def test_summary_ranks_follow_the_names_order():
+    """The questions sort on integer ranks; these follow ORDER BY LCASE(STR(name)), IRI."""
+    d = Doc("Ёлкина Е., абай А., Абай Б., Иванова И. и Zeta Z. приняли участие в форуме.")
+    forum = d.m("EVENT", "форуме", "форум", key="forum", kind="forum")
+    names = [("Ёлкина Е.", "e"), ("абай А.", "a1"), ("Абай Б.", "a2"), ("Иванова И.", "i"),
+             ("Zeta Z.", "z")]
+    for text, key in names:
+        d.r("PARTICIPANT_IN", d.m("PERSON", text, key=key), forum)
+    s = Store()
+    s.extend(rdf.report_quads(d.extraction("forum.txt")))
+    summarise(s)
+    got = [r["person_name"] for r in run(s, "attendance")]
+    assert got == ["Zeta Z.", "абай А.", "Абай Б.", "Иванова И.", "Ёлкина Е."]
+    assert got == [r["person_name"] for r in run(s, "people")]
+    old_order = [r["n"] for r in (dict(n=sol["n"].value) for sol in s.query(
+        "SELECT ?n WHERE { GRAPH ?g { ?p a <%sPerson> ; <%s> ?n } } ORDER BY LCASE(STR(?n)) ?p"
+        % (KG, RDFS_LABEL)))]
+    assert got == old_order
