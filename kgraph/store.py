@@ -1,4 +1,5 @@
-"""The graph store: one named graph per report, plus ontology, labels and runs graphs.
+"""The graph store: one named graph per report, plus ontology, labels, runs and summary
+graphs (the summary: what the ready questions read, see `consolidate`).
 
 `open_store(path)` gives a `GraphStore` over an embedded Oxigraph (RocksDB) store;
 `open_store("http://host:port")` (or `sparql+http://...`, see `parse_remote` and
@@ -502,7 +503,7 @@ WHERE {
 # See docs/queries.md.
 
 KGS = vocab.BASE + "summary#"
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"
 SUMMARY_ROW = vocab.ID + "summary/"
 SPECIAL_GRAPHS = (ONTOLOGY_GRAPH, LABELS_GRAPH, RUNS_GRAPH, SUMMARY_GRAPH)
 _SUMMARY_PREFIXES = _PREFIX_DECL + f"PREFIX kgs: <{KGS}>\n"

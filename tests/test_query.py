@@ -239,3 +239,42 @@ def test_run_raw_is_unread(store):
 def test_syntax_errors_are_query_errors(store):
     with pytest.raises(QueryError, match="syntax"):
         run(store, "SELEKT ?x WHERE { }")
+
+
+# --- the ready questions and the summary graph --------------------------------------
+
+
+def test_ready_questions_read_only_what_the_summary_holds():
+    """Every kgs: term a ready question uses is one the consolidation writes."""
+    import re
+
+    import kgraph.store as store_mod
+
+    source = Path(store_mod.__file__).read_text(encoding="utf-8")
+    written = set(re.findall(r"kgs:(\w+)", source))
+    for name, q in load_queries().items():
+        used = set(re.findall(r"kgs:(\w+)", q.sparql))
+        assert used <= written, f"{name}: {sorted(used - written)} not in the summary"
+
+
+def test_consolidating_an_empty_store_and_a_store_without_summary(tmp_path):
+    """No report: empty answers. Report graphs written without consolidating (a store
+    of an older kgraph): the first consolidation builds the summary from scratch."""
+    path = str(tmp_path / "store")
+    with open_store(path, write=True) as s:
+        assert s.consolidate()["mode"] == "full"
+        for name, q in load_queries().items():
+            values = {p.name: vocab.report_iri("none") for p in q.params if p.required}
+            assert run(s, q, values).rows == [], name
+        g = ox.NamedNode(vocab.report_iri("r.txt"))
+        p = ox.NamedNode(vocab.entity_iri("PERSON", "anna"))
+        s.replace_report(g.value, [
+            ox.Quad(g, ox.NamedNode(KG + "sha256"), ox.Literal("1" * 64), g),
+            ox.Quad(p, ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(KG + "Person"), g),
+            ox.Quad(p, ox.NamedNode(vocab.PREFIXES["rdfs"] + "label"),
+                    ox.Literal("Анна", language="ru"), g)])
+        s._update(f"DROP GRAPH <{vocab.ID}graph/summary>")  # as if never consolidated
+        done = s.refresh_labels()  # what kgraph ingest calls
+        assert (done["mode"], done["reports"]) == ("full", 1)
+        assert [r["person_name"].value for r in run(s, load_queries()["people"]).rows] == ["Анна"]
+        assert s.refresh_labels()["reports"] == 0
