@@ -10,14 +10,15 @@ from kgraph.resolve import Curation, Registry, resolve_document
 
 
 def extract(report: Report, registry: Registry | None = None,
-            curation: Curation | None = None) -> Extraction:
+            curation: Curation | None = None, *, resolve: bool = True) -> Extraction:
     """Mentions, relations and IRIs of one report (identities within the report, plus
-    what `registry` already knows)."""
+    what `registry` already knows). resolve=False leaves the IRIs to Batch.resolve."""
     an = analyse(report.text)
     mentions = find_entities(an, report)
     relations = extract_relations(an, mentions, report)
     ex = Extraction(report, mentions, relations, [(s.start, s.end) for s in an.sents])
-    resolve_document(ex, registry, curation)
+    if resolve:
+        resolve_document(ex, registry, curation)
     return ex
 
 

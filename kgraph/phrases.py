@@ -345,6 +345,7 @@ def join_tokens(an: Analysis, first: int, last: int, words: list[str]) -> str:
     return tidy(out)
 
 
+@lru_cache(maxsize=65536)
 def tidy(text: str) -> str:
     text = re.sub(r"\bим\.\s*", "им. ", text)
     text = re.sub(r"(?<=\b[А-ЯЁ]\.)(?=[А-ЯЁ][а-яё])", " ", text)  # "С.Торайгырова" -> "С. Торайгырова"

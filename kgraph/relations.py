@@ -271,6 +271,9 @@ class Clause:
     subject_rel: bool = False  # `, который/которая ...` in the nominative: the anchor acts
     # filled by the event walk
     focus: Mention | None = None
+    # memoised word sets (clauses do not change once built): see _pred_lemmas
+    _pred: frozenset | None = field(default=None, repr=False, compare=False)
+    _trigger: frozenset | None = field(default=None, repr=False, compare=False)
 
 
 class Doc:
@@ -281,6 +284,7 @@ class Doc:
         # lemmas and words are read hundreds of thousands of times per batch: once here
         self._lemmas = [ROLE_FEMININE.get(_norm(t.lemma), _norm(t.lemma)) for t in an.tokens]
         self._words = [_norm(t.text) for t in an.tokens]
+        self.lemma_set = frozenset(self._lemmas)  # lets rules skip a word the report lacks
         self.ms = sorted(mentions, key=lambda m: (m.start, -m.end))
         self.by_id = {m.id: m for m in self.ms}
         self.toks: dict[str, tuple[int, int]] = {}
@@ -292,6 +296,8 @@ class Doc:
         for m in self.ms:
             for i in range(*self.toks[m.id]):
                 self.tok_mentions[i].append(m)
+        self._in_mention = [bool(self.tok_mentions.get(i)) for i in range(len(an.tokens))]
+        self.verbal = [_is_verbal(t) for t in an.tokens]  # read per clause, many times
         self._lines()
         self._quotes()
         self.post_of: dict[str, Mention] = {}  # PROFESSION id -> its person
@@ -441,7 +447,7 @@ class Doc:
                     self.in_brackets.add(i)
 
     def in_mention(self, i: int) -> bool:
-        return bool(self.tok_mentions.get(i))
+        return 0 <= i < len(self._in_mention) and self._in_mention[i]
 
     # -- clauses
 
@@ -615,9 +621,8 @@ PAST_END = ("л", "ла", "ло", "ли", "лся", "лась", "лось", "л�
 def _mistagged_past(t: Token) -> bool:
     """A past-tense verb the tagger took for a noun after an object in front
     (`Секцию «...» модерировала X`): the lemmatiser still gives the infinitive."""
-    lem = _norm(t.lemma)
-    return t.pos in ("NOUN", "PROPN", "ADJ") and _infinitive(lem) \
-        and _norm(t.text).endswith(PAST_END) and t.text[:1].islower()
+    return (t.pos in ("NOUN", "PROPN", "ADJ") and t.text[:1].islower()
+            and _norm(t.text).endswith(PAST_END) and _infinitive(_norm(t.lemma)))
 
 
 PARTICIPLE_END = re.compile(r"(вш|[её]дш|ющ|ящ|ащ|ущ|нн|[её]нн|ем|им|т)(ий|ая|ое|ие|ей|его|ем|"
@@ -794,26 +799,30 @@ def _is_verbal(t: Token) -> bool:
     return t.pos in ("VERB", "AUX") or _is_participle(t) or _mistagged_past(t)
 
 
-def _pred_lemmas(doc: Doc, c: Clause) -> set[str]:
+def _pred_lemmas(doc: Doc, c: Clause) -> frozenset[str]:
     """The lemmas of the verbs that predicate in a clause: finite verbs, short
     participles, infinitives and converbs, and the participle of a participial
     clause; not a participle used as an adjective (`Полученные идеи`,
-    `приглашенный эксперт`)."""
-    out = set()
-    for i in c.toks:
-        t = doc.an.tokens[i]
-        if doc.in_mention(i) or not _is_verbal(t):
-            continue
-        if _is_predicate(t) or t.feats.get("VerbForm") in ("Inf", "Conv") or c.kind == "part":
-            out.add(_norm(t.lemma))
-    return out
+    `приглашенный эксперт`). Memoised on the clause: the rules ask it many times."""
+    if c._pred is None:
+        out = set()
+        for i in c.toks:
+            if doc.in_mention(i) or not doc.verbal[i]:
+                continue
+            t = doc.an.tokens[i]
+            if (_is_predicate(t) or t.feats.get("VerbForm") in ("Inf", "Conv")
+                    or c.kind == "part"):
+                out.add(_norm(t.lemma))
+        c._pred = frozenset(out)
+    return c._pred
 
 
-def _trigger_lemmas(doc: Doc, c: Clause) -> set[str]:
+def _trigger_lemmas(doc: Doc, c: Clause) -> frozenset[str]:
     """What a clause says: its nouns, adjectives, adverbs and predicating verbs."""
-    words = {doc.lemma(i) for i in c.toks
-             if not doc.in_mention(i) and not _is_verbal(doc.an.tokens[i])}
-    return words | _pred_lemmas(doc, c)
+    if c._trigger is None:
+        words = {doc.lemma(i) for i in c.toks if not doc.in_mention(i) and not doc.verbal[i]}
+        c._trigger = frozenset(words) | _pred_lemmas(doc, c)
+    return c._trigger
 
 
 # ---------------------------------------------------------------------------
@@ -1959,6 +1968,8 @@ def _is_role_noun(doc: Doc, c: Clause, noun: str) -> bool:
     """A role said of the actors: `стала участником`, `Модератором выступил`, `Ведущей
     встречи была`, `участники семинара X`, `X – участник конкурса`; not `к участникам`,
     `познакомила участников`, `победителям вручила`, `Гости поблагодарили X`."""
+    if noun not in doc.lemma_set:
+        return False
     for i in c.toks:
         if doc.lemma(i) == noun and not doc.in_mention(i):
             if doc.word(i - 1) in PREPOSITIONS:

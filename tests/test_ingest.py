@@ -249,7 +249,7 @@ def test_sigkill_mid_run_leaves_each_report_wholly_old_or_new(tmp_path):
     v2 reports are written. Every report graph must then be exactly a clean ingest of
     v1 or of v2, a second `kgraph ingest` must fail at once naming the holder, and the
     next run must finish the work."""
-    n = 40  # enough that the kill lands mid-run even when this machine is busy
+    n = 80  # enough that the kill lands mid-run, on a busy machine or an idle one
     folder, store, ref = tmp_path / "reports", tmp_path / "store", tmp_path / "ref"
     make_folder(folder, n, 1)
     assert run_ingest([folder], store).new == n

@@ -76,6 +76,34 @@ def test_a_report_ingested_later_links_to_the_store(tmp_path):
     assert known.endswith("/person/omarova-de")
 
 
+def test_a_person_named_in_many_stored_reports_is_read_back_at_once(tmp_path):
+    """Regression: the registry query joined a person's attributes over the union of
+    report graphs, so a person named in n reports gave n^6 rows (25 s for 80 reports;
+    hours for a year of reports). 30 reports here: the old query would not finish."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"r{i:02d}.txt").write_text(
+            f"{i + 1} марта 2023 г. Дина Ериковна Омарова провела семинар №{i + 1} "
+            f"для библиотекарей района.", encoding="utf-8")
+    with open_store(str(tmp_path / "kg"), write=True) as store:
+        assert not ingest([folder], store, workers=1).failed
+    done = {}
+
+    def read_back():
+        with open_store(str(tmp_path / "kg")) as store:
+            done["registry"] = registry_from_store(store)
+
+    import threading
+    reader = threading.Thread(target=read_back, daemon=True)
+    reader.start()
+    reader.join(120)  # a hang guard, not a speed measurement (benchmarks/ does that)
+    assert "registry" in done, "registry_from_store did not finish"
+    (person,) = done["registry"].persons.values()
+    assert (person.surname, person.first, person.middle, person.gender) == \
+        ("Омарова", "Дина", "Ериковна", "female")
+
+
 def test_curation_pins_and_splits(tmp_path):
     path = tmp_path / "curation.json"
     path.write_text(json.dumps({
