@@ -60,7 +60,7 @@ class Summary:
     ended: str = ""
     seconds: float = 0.0
     files: int = 0  # report files found under the paths
-    workers: int = 0  # extraction processes used (1: in the main process, 0: no work)
+    workers: int = 0  # extraction processes used (0: no work; see run_jobs and MIN_POOL)
     peak_rss_mb: dict = field(default_factory=dict)  # {"main": MB, "workers": MB or None}
 
     def to_json(self) -> dict:
@@ -360,7 +360,9 @@ def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
            progress=None, curation=None) -> Summary:
     """Ingest report files/folders into `store` (a writable store).
 
-    `workers`: extraction processes (default: the cores; 1 extracts in this process).
+    `workers`: extraction processes (default: the cores), besides this one, which
+    resolves identities and writes (a batch under MIN_POOL reports with one worker
+    is extracted here).
     `progress(total)`: a tqdm-like bar factory (update, close, set_postfix_str).
     `curation`: a curation file of pinned/split identities (see resolve.Curation).
     """
