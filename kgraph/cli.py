@@ -88,7 +88,8 @@ def main():
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
 @click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
-              help="Extraction processes (default: the number of cores).")
+              help="Extraction processes, besides the one that writes (default: the "
+                   "number of cores).")
 @click.option("--prune", is_flag=True, help="Remove reports that are no longer under PATHS.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -192,21 +193,58 @@ def extract(paths, fmt, store_location):
 
 # --- ask / query ----------------------------------------------------------------------------
 
+def page_options(func):
+    """--limit/--offset: one page of the answer, cut by the store (LIMIT/OFFSET in
+    the SPARQL, kgraph.query.paged), not after reading every row."""
+    func = click.option(
+        "--offset", type=click.IntRange(min=0), default=0, metavar="M",
+        help="Skip the first M rows (with --limit: a later page).")(func)
+    return click.option(
+        "--limit", type=click.IntRange(min=1), default=None, metavar="N",
+        help="Only N rows: the store computes just that page (LIMIT in the SPARQL; "
+             "a LIMIT/OFFSET of the query itself still bounds the answer). When more "
+             "rows follow, stderr gives the --offset of the next page.")(func)
+
+
+def run_page(store, sparql: str, bound: dict, limit: int | None, offset: int):
+    """Run one page of a query: (result, the offset of the next page or None).
+    One row more than asked is fetched, to tell whether another page follows."""
+    from kgraph.query import paged, run
+    from kgraph.store import query_form
+
+    select = query_form(sparql) == "SELECT"
+    probe = limit + 1 if limit is not None and select else limit
+    result = run(store, paged(sparql, probe, offset), bound)
+    if limit is not None and select and len(result.rows) > limit:
+        result.rows = result.rows[:limit]
+        return result, offset + limit
+    return result, None
+
+
+def next_page_hint(command: str, limit: int, next_offset: int | None) -> None:
+    if next_offset is not None:  # stderr: stdout stays the data alone
+        click.echo(f"More rows follow: {command} --limit {limit} --offset {next_offset} "
+                   f"(same parameters) for the next page.", err=True)
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--list", "list_only", is_flag=True, help="List the ready questions.")
 @param_option
+@page_options
 @output_options
 @store_option
-def ask(name, list_only, params, fmt, store_location):
+def ask(name, list_only, params, limit, offset, fmt, store_location):
     """Answer a ready question from queries/ (no SPARQL needed).
 
     \b
     kgraph ask --list
     kgraph ask attendance --csv
     kgraph ask events -p event_type=kg:Congress -p place=Астана
+    kgraph ask attendance --limit 50              # the first 50 rows, quickly
+    kgraph ask attendance --limit 50 --offset 50  # the next 50
     """
-    from kgraph.query import QueryError, bind, load_queries, run
+    from kgraph.query import QueryError, bind, load_queries
 
     queries = load_queries()
     if list_only or not name:
@@ -224,12 +262,16 @@ def ask(name, list_only, params, fmt, store_location):
         raise click.UsageError(str(e))
     store = open_or_exit(store_location)
     with store:
-        result = run(store, q.sparql, bound)
+        try:
+            result, next_offset = run_page(store, q.sparql, bound, limit, offset)
+        except QueryError as e:
+            raise click.UsageError(f"{name}: {e}")
     # parameters are echoed as columns only because Oxigraph binds projected variables
     result.variables = [v for v in result.variables if q.param(v) is None]
     if fmt == "table":
         readable(result)
     print_result(result, fmt)
+    next_page_hint(f"kgraph ask {name}", limit, next_offset)
 
 
 def readable(result) -> None:
@@ -250,17 +292,18 @@ def readable(result) -> None:
 @main.command()
 @click.argument("sparql")
 @param_option
+@page_options
 @output_options
 @click.option("--format", "raw", type=click.Choice(["srj", "srx", "tsv", "csv"]), default=None,
               help="A raw SPARQL results format (srj: JSON, srx: XML).")
 @store_option
-def query(sparql, params, fmt, raw, store_location):
+def query(sparql, params, limit, offset, fmt, raw, store_location):
     """Run SPARQL (text, or a .rq file) over the store; named graphs are queried as one.
 
     Parameters (-p name=value) pre-bind ?name; values are never pasted into the text.
     """
     from kgraph.output import write_raw
-    from kgraph.query import QueryError, run, typed_values
+    from kgraph.query import QueryError, paged, typed_values
 
     path = Path(sparql)
     text = path.read_text(encoding="utf-8") if sparql.endswith(".rq") and path.is_file() else sparql
@@ -269,13 +312,14 @@ def query(sparql, params, fmt, raw, store_location):
         try:
             bound = typed_values(parse_params(params))
             if raw:
-                write_raw(store.query(text, bound), raw, sys.stdout.buffer)
+                write_raw(store.query(paged(text, limit, offset), bound), raw, sys.stdout.buffer)
                 return
-            result = run(store, text, bound)
+            result, next_offset = run_page(store, text, bound, limit, offset)
         except (QueryError, SyntaxError) as e:
             click.echo(f"Error: {e}", err=True)
             sys.exit(2)
         print_result(result, fmt)
+        next_page_hint("kgraph query ...", limit, next_offset)
 
 
 def print_result(result, fmt: str) -> None:

@@ -276,6 +276,62 @@ def _iri(raw: str, name: str) -> ox.NamedNode:
         raise QueryError(f"{name}: {raw!r} is not a valid IRI: {e}") from None
 
 
+# --- paging -----------------------------------------------------------------------
+
+
+def paged(sparql: str, limit: int | None = None, offset: int = 0) -> str:
+    """The query's text asking only for rows offset .. offset+limit-1 of its answer.
+
+    The window is written into the query's own top-level LIMIT / OFFSET, so the
+    store returns only those rows (and, without ORDER BY, stops early). A LIMIT
+    or OFFSET the query already has is kept as the edge of its answer: a file
+    ending `OFFSET 10 LIMIT 100`, paged with limit=50, offset=80, gives its rows
+    80..99 (`LIMIT 20 OFFSET 90`). LIMIT and OFFSET of subqueries and the text
+    of strings, IRIs and comments are left alone (the text is tokenized, as for
+    remote parameter binding); a trailing VALUES clause stays last.
+    """
+    if limit is None and not offset:
+        return sparql
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError("limit and offset must not be negative")
+    from kgraph.store import _FORMS, _is_word, _tokens
+
+    toks = _tokens(sparql)
+    start = next((i for i, t in enumerate(toks) if _is_word(t, *_FORMS)), None)
+    if start is None:
+        raise QueryError("only a query (SELECT, CONSTRUCT, DESCRIBE, ASK) can be paged")
+    own = {"LIMIT": None, "OFFSET": None}
+    spans: list[tuple[int, int]] = []  # the query's own LIMIT n / OFFSET n, to replace
+    trailing_values = None
+    depth = 0
+    for i in range(start, len(toks)):
+        kind, text, begin, _ = toks[i]
+        if kind == "punct" and text in "{(":
+            depth += 1
+        elif kind == "punct" and text in "})":
+            depth -= 1
+        elif depth == 0 and _is_word(toks[i], "LIMIT", "OFFSET"):
+            number = toks[i + 1] if i + 1 < len(toks) else None
+            if number is None or not re.fullmatch(r"\d+", number[1]):
+                raise QueryError(f"{text} must be followed by a number")
+            own[text.upper()] = int(number[1])
+            spans.append((begin, number[3]))
+        elif depth == 0 and _is_word(toks[i], "VALUES") and trailing_values is None:
+            trailing_values = begin
+    first = (own["OFFSET"] or 0) + offset
+    count = limit
+    if own["LIMIT"] is not None:
+        left = max(0, own["LIMIT"] - offset)
+        count = left if limit is None else min(limit, left)
+    clause = " ".join(([f"LIMIT {count}"] if count is not None else [])
+                      + ([f"OFFSET {first}"] if first else []))
+    at = spans[0][0] if spans else trailing_values if trailing_values is not None else len(sparql)
+    for begin, end in sorted(spans, reverse=True):
+        sparql = sparql[:begin] + sparql[end:]
+    # own line: the text before may end with a comment
+    return sparql[:at] + f"\n{clause}\n" + sparql[at:]
+
+
 # --- running ----------------------------------------------------------------------
 
 

@@ -8,8 +8,8 @@ Routes (all GET unless said; see docs/serving.md):
   and DESCRIBE as Turtle (default), N-Triples, JSON-LD, RDF/XML. Updates are
   refused (403). A GET without ``query`` (or a browser asking for HTML) gets the
   SPARQL editor page (YASGUI, served from kgraph/web/static/yasgui).
-* ``/`` the ready questions of queries/ as forms; ``/ask/NAME?PARAM=...`` the
-  answer as an HTML table, ``/ask/NAME.csv?...`` as CSV;
+* ``/`` the ready questions of queries/ as forms; ``/ask/NAME?PARAM=...`` a page of the
+  answer as an HTML table (``&page=N``), ``/ask/NAME.csv?...`` all of it as CSV;
 * ``/entity?iri=IRI``, ``/report?iri=IRI``, ``/reports``; ``/id/...`` redirects
   the local part of an instance IRI (https://w3id.org/kgraph/id/...) to its page;
 * ``/static/...`` the CSS and JavaScript (nothing is loaded from elsewhere);
@@ -56,6 +56,8 @@ from urllib.parse import parse_qs, quote, unquote, urlencode
 import pyoxigraph as ox
 
 from kgraph import vocab
+from kgraph.store import (KGS, LABELS_GRAPH, ONTOLOGY_GRAPH, REPORT_PREFIX,
+                          SPECIAL_GRAPHS, SUMMARY_GRAPH, SUMMARY_ROW)
 
 WEB_DIR = Path(__file__).resolve().parent / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -71,10 +73,6 @@ MAX_BODY = 1 << 20  # bytes of a POSTed query
 
 XSD_STRING = vocab.PREFIXES["xsd"] + "string"
 RDF = vocab.PREFIXES["rdf"]
-REPORT_PREFIX = vocab.ID + "report/"
-ONTOLOGY_GRAPH = vocab.BASE + "ontology"
-LABELS_GRAPH = vocab.ID + "graph/labels"
-RUNS_GRAPH = vocab.ID + "graph/runs"
 
 
 class HTTPError(Exception):
@@ -678,7 +676,10 @@ def prefers_html(accept_header: str | None) -> bool:
 def page_for(iri: str) -> str | None:
     """The local page of an IRI: reports (and their mentions) -> /report,
     kgraph instances and ontology terms -> /entity, web IRIs -> themselves;
-    anything else (urn:, javascript:, ...) -> no link."""
+    anything else (urn:, javascript:, ...) -> no link, nor the summary graph's
+    own terms and rows (see `is_summary_term`: they have no page)."""
+    if is_summary_term(iri):
+        return None
     if iri.startswith(REPORT_PREFIX):
         report, _, fragment = iri.partition("#")
         href = "/report?iri=" + quote(report, safe="")
@@ -688,6 +689,13 @@ def page_for(iri: str) -> str | None:
     if re.match(r"^https?://", iri):
         return iri
     return None
+
+
+def is_summary_term(iri: str) -> bool:
+    """The summary graph, its kgs: vocabulary and its row nodes
+    (kgid:summary/attendance/...): kgraph's precomputed index for the ready
+    questions (kgraph/store.py, docs/queries.md), not facts of the reports."""
+    return iri == SUMMARY_GRAPH or iri.startswith((KGS, SUMMARY_ROW))
 
 
 def short_iri(iri: str) -> str:
@@ -830,21 +838,29 @@ def highlight(text: str, spans: list[Span]) -> str:
 
 # --- the page queries -------------------------------------------------------------------------------
 
-_EXCLUDED_GRAPHS = f"<{ONTOLOGY_GRAPH}>, <{LABELS_GRAPH}>, <{RUNS_GRAPH}>"
+# graphs that are not reports: ontology, labels, runs, and the summary graph (its
+# kgs: triples about an entity are an index for the ready questions, not facts)
+_EXCLUDED_GRAPHS = ", ".join(f"<{g}>" for g in SPECIAL_GRAPHS)
+_NOT_KGS = f'FILTER(!STRSTARTS(STR(?p), "{KGS}"))'  # wherever a kgs: triple may be
 _LABEL_PREDICATES = "skos:prefLabel, rdfs:label, skos:altLabel, kg:canonicalLabel"
 
 # %ENTITY% and %REPORT% are replaced by a validated IRI in N-Triples form (see
 # `fill`): with Oxigraph 0.5 a *substituted* variable is joined in after the
 # pattern was evaluated (`?s ?p ?entity` read the whole store: 8 s on 10,000
 # reports), a constant is used by the index (1 ms).
+# The description reads every graph but the summary: the labels graph gives the
+# preferred label, the ontology graph the labels and comments of kg: terms.
 Q_ENTITY_DESCRIPTION = f"""
 SELECT DISTINCT ?p ?o WHERE {{
-  %ENTITY% ?p ?o .
+  GRAPH ?g {{ %ENTITY% ?p ?o }}
+  FILTER(?g != <{SUMMARY_GRAPH}>)
+  {_NOT_KGS}
   FILTER(?p IN (rdf:type, {_LABEL_PREDICATES}, rdfs:comment, owl:sameAs)
          || (isLiteral(?o) && ?p != kg:text))
 }} ORDER BY ?p ?o
 """
 
+# facts: from report graphs only, each with the reports that state it
 Q_ENTITY_OUT = f"""
 SELECT ?p ?o (COALESCE(MIN(?pref), MIN(?label)) AS ?name)
        (GROUP_CONCAT(DISTINCT ?role_key; separator=", ") AS ?roles)
@@ -853,6 +869,7 @@ WHERE {{
   GRAPH ?g {{ %ENTITY% ?p ?o }}
   FILTER(isIRI(?o) && ?p NOT IN (rdf:type, owl:sameAs))
   FILTER(?g NOT IN ({_EXCLUDED_GRAPHS}))
+  {_NOT_KGS}
   OPTIONAL {{
     GRAPH ?g {{ ?st rdf:subject %ENTITY% ; rdf:predicate ?p ; rdf:object ?o ; kg:role ?role }}
     BIND(STRAFTER(STR(?role), "#role-") AS ?role_key)
@@ -870,6 +887,7 @@ WHERE {{
   GRAPH ?g {{ ?s ?p %ENTITY% }}
   FILTER(?p NOT IN (rdf:subject, rdf:object, kg:denotes, kg:evidence, owl:sameAs))
   FILTER(?g NOT IN ({_EXCLUDED_GRAPHS}))
+  {_NOT_KGS}
   OPTIONAL {{
     GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object %ENTITY% ; kg:role ?role }}
     BIND(STRAFTER(STR(?role), "#role-") AS ?role_key)
@@ -1248,7 +1266,7 @@ class App:
 
     def ask(self, r: Request, name: str) -> Response:
         from kgraph.output import write_rows
-        from kgraph.query import QueryError, bind
+        from kgraph.query import QueryError, bind, paged
 
         as_csv = name.endswith(".csv")
         name = name[:-4] if as_csv else name
@@ -1265,8 +1283,8 @@ class App:
                 raise HTTPError(400, str(e)) from None
             return self.render("ask.html", 400, q=q, values=values, error=str(e),
                                classes=self.classes())
-        outcome = self.run([(q.sparql, terms)])[0]
-        if as_csv:
+        if as_csv:  # the whole answer (up to --max-rows), never a page
+            outcome = self.run([(q.sparql, terms)])[0]
             buf = io.StringIO()
             write_rows(outcome.variables, outcome.dicts(), "csv", buf)
             headers = [("Content-Disposition", f'attachment; filename="{name}.csv"'),
@@ -1274,12 +1292,22 @@ class App:
                        ("X-Kgraph-Truncated", "true" if outcome.truncated else "false")]
             return Response(buf.getvalue().encode("utf-8"), 200, "text/csv; charset=utf-8",
                             headers)
-        rows = outcome.rows[:self.page_rows]
+        # a page: the store computes page_rows rows (+1: is there a next page?)
+        page = _page_number(r)
+        per = self.page_rows
+        first = (page - 1) * per
+        outcome = self.run([(paged(q.sparql, per + 1, first), terms)], cap=per + 1)[0]
+        rows = outcome.rows[:per]
+        more = len(outcome.rows) > per
         qs = urlencode(given)
+        here = f"/ask/{quote(name)}?" + (f"{qs}&" if qs else "")
         return self.render("ask.html", q=q, values=values, outcome=outcome,
-                           variables=outcome.variables,
-                           cells=table_cells(outcome.variables, rows), shown=len(rows),
-                           max_rows=self.max_rows, classes=self.classes(),
+                           variables=outcome.variables, rows=rows,
+                           cells=table_cells(outcome.variables, rows),
+                           first=first + 1, last=first + len(rows), page=page,
+                           prev_href=f"{here}page={page - 1}" if page > 1 and rows else None,
+                           next_href=f"{here}page={page + 1}" if more else None,
+                           first_href=here.rstrip("?&"), classes=self.classes(),
                            csv_href=f"/ask/{quote(name)}.csv" + (f"?{qs}" if qs else ""))
 
     # -- entity and report pages
@@ -1297,6 +1325,11 @@ class App:
 
     def entity(self, r: Request) -> Response:
         iri = self._iri_arg(r)
+        if is_summary_term(iri.value):
+            raise HTTPError(404, f"<{iri.value}> belongs to the summary graph, an index that "
+                                 f"kgraph computes from the reports for the ready questions "
+                                 f"(docs/queries.md); it has no page. Its facts are on the "
+                                 f"pages of the entities and reports it refers to.")
         if iri.value.startswith(REPORT_PREFIX):
             return redirect(page_for(iri.value))
         desc, out, inc, mentions = self.run([
@@ -1383,7 +1416,8 @@ class App:
         meta, mentions, facts = self.run([
             (fill(q, report=iri), None) for q in (Q_REPORT_META, Q_REPORT_MENTIONS,
                                                   Q_REPORT_FACTS)], cap=20_000)
-        if not meta.rows:
+        report_type = (ox.NamedNode(RDF + "type"), ox.NamedNode(vocab.KG + "Report"))
+        if report_type not in meta.rows:  # e.g. the summary, labels or runs graph
             raise HTTPError(404, f"no report <{iri.value}> in this store")
         text, fields, title = "", [], None
         for pred, obj in meta.rows:
@@ -1430,10 +1464,7 @@ class App:
                            text_html=highlight(text, spans), mentions=listing, facts=fact_rows)
 
     def reports(self, r: Request) -> Response:
-        try:
-            page = max(1, int(r.arg("page", "1")))
-        except ValueError:
-            page = 1
+        page = _page_number(r)
         per = 200
         o = self.run([(Q_REPORTS + f" LIMIT {per + 1} OFFSET {(page - 1) * per}", None)])[0]
         rows = [dict(zip(o.variables, row)) for row in o.rows[:per]]
@@ -1465,6 +1496,14 @@ class App:
         if ctype.startswith("text/") or ctype in ("application/javascript", "text/javascript"):
             ctype += "; charset=utf-8"
         return Response(path.read_bytes(), 200, ctype, [("Cache-Control", "max-age=3600")])
+
+
+def _page_number(r: Request) -> int:
+    """?page=N (1-based); anything else is page 1."""
+    try:
+        return min(max(1, int(r.arg("page", "1"))), 10 ** 9)
+    except ValueError:
+        return 1
 
 
 # --- running the server --------------------------------------------------------------------------------
@@ -1523,7 +1562,8 @@ class Server:
 def create_server(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *,
                   workers: int | None = None, threads: int = 16,
                   timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
-                  refresh: float = DEFAULT_REFRESH, queries_dir: str | None = None) -> Server:
+                  refresh: float = DEFAULT_REFRESH, queries_dir: str | None = None,
+                  page_rows: int = PAGE_ROWS) -> Server:
     """Check the store opens, start the query workers, bind the socket (port 0:
     any free port). Run it with `.serve_forever()` or `start(...)`."""
     import waitress.server
@@ -1539,7 +1579,7 @@ def create_server(location: str, host: str = DEFAULT_HOST, port: int = DEFAULT_P
     pool = QueryPool(location, size=workers or min(4, os.cpu_count() or 1),
                      timeout=timeout, watcher=watcher)
     try:
-        app = App(pool, max_rows=max_rows, queries_dir=queries_dir)
+        app = App(pool, max_rows=max_rows, page_rows=page_rows, queries_dir=queries_dir)
         ws = waitress.server.create_server(
             app, host=host, port=port, threads=threads, connection_limit=max(100, 4 * threads * 8),
             backlog=1024, channel_timeout=max(120, int(timeout) * 2), ident="kgraph",

@@ -87,6 +87,15 @@ def test_question_to_person_to_evidence_to_report(page, server):
     table.get_by_role("link", name="Омарова Дина Ериковна").first.click()
     page.wait_for_url("**/entity?iri=*")
     sync_api.expect(page.locator("h1")).to_have_text("Омарова Дина Ериковна")
+    # the summary graph's index (kgs: names, ranks, search texts, rows) is not shown
+    sync_api.expect(page.locator("main")).not_to_contain_text("summary")
+    facts = page.locator("section.facts tbody tr")
+    assert facts.count() >= 3
+    for i in range(facts.count()):  # each fact links to the reports that state it
+        stated_in = facts.nth(i).locator("td").last.locator("a")
+        assert stated_in.count() >= 1
+        assert all(stated_in.nth(j).get_attribute("href").startswith("/report?iri=")
+                   for j in range(stated_in.count()))
     # the evidence sentence, with the mention highlighted
     evidence = page.locator("blockquote.sentence", has_text="В составе делегации")
     sync_api.expect(evidence).to_be_visible()

@@ -507,6 +507,123 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+
+# --- the summary graph stays out of the pages; pages of ready questions -----------------
+
+EVENT = vocab.ID + "event/congress-sezd-bibliotekarei-2019"
+ASTANA = vocab.ID + "place/astana"
+
+
+def _summary_in(page: str) -> list[str]:
+    """What of the summary graph (graph name, kgs: terms, row nodes) a page shows."""
+    from kgraph.store import KGS, SUMMARY_GRAPH, SUMMARY_ROW
+
+    return [s for iri in (SUMMARY_GRAPH, KGS, SUMMARY_ROW) for s in (iri, q(iri)) if s in page]
+
+
+def _body_rows(page: str, section: str) -> list[str]:
+    import re
+
+    part = page.split(section, 1)[1].split("</table>", 1)[0]
+    return re.findall(r"<tr>.*?</tr>", part.split("<tbody>", 1)[1], re.S)
+
+
+def test_entity_pages_show_report_facts_not_the_summary_index(server):
+    """The summary graph describes people, events and places with kgs: triples
+    (name, rank, search text, dependsOn, inPlace, its rows of attendance...): an
+    index for the ready questions, not facts that a report states."""
+    import re
+
+    for iri in (OMAROVA, EVENT, ASTANA):
+        status, _, body = get(server, "/entity?iri=" + q(iri))
+        page = body.decode()
+        assert status == 200
+        assert _summary_in(page) == [], iri
+        facts = _body_rows(page, '<section class="facts">')
+        assert facts, iri
+        for row in facts:  # every fact names the reports that state it, and only them
+            stated_in = row.rsplit("<td>", 1)[1]
+            links = re.findall(r'href="([^"]+)"', stated_in)
+            assert links and all(link.startswith("/report?iri=" + q(vocab.ID + "report/"))
+                                 for link in links), row
+    page = get(server, "/entity?iri=" + q(OMAROVA))[2].decode()
+    # what users see stays: type, labels, attributes, facts, evidence
+    assert 'class="type">Person</a>' in page
+    assert "<dd>Омарова Д.Е. · Омарова Дина Ериковна</dd>" in page
+    assert page.count("<dd>female</dd>") == 1  # kg:gender; kgs:gender is not listed
+    assert "омарова д.е." not in page  # kgs:search, her names lower-cased
+    assert "participant in" in page and "delegate" in page
+    assert '<mark class="hl m-person">Дина Ериковна Омарова</mark>' in page
+    event = get(server, "/entity?iri=" + q(EVENT))[2].decode()
+    assert "← participant in" in event and "Омарова Дина Ериковна" in event
+
+
+def test_summary_nodes_have_no_page_and_no_link(server):
+    from kgraph.store import KGS, SUMMARY_GRAPH, SUMMARY_ROW
+
+    status, _, body = get(server, "/entity?iri=" + q(SUMMARY_GRAPH))
+    assert status == 404 and "summary graph" in body.decode()
+    status, _, _ = get(server, "/report?iri=" + q(SUMMARY_GRAPH))
+    assert status == 404  # not a report: its kgs:version is no report metadata
+    rows_of = (f"SELECT ?row WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?row <{KGS}person> <{OMAROVA}> }} }}")
+    rows = wrapper(server, rows_of, JSON).query().convert()["results"]["bindings"]
+    row = rows[0]["row"]["value"]  # the endpoint still answers about the summary
+    assert row.startswith(SUMMARY_ROW)
+    status, _, body = get(server, "/entity?iri=" + q(row))
+    assert status == 404 and "summary graph" in body.decode()
+    status, _, body = get(server, "/sparql?query=" + q(rows_of), accept="text/html")
+    assert status == 200 and row.rpartition("/")[2] in body.decode()
+    assert "/entity?iri=" + q(row) not in body.decode()  # shown, not linked to a 404
+    assert page_for(row) is None and page_for(KGS + "person") is None
+    assert page_for(SUMMARY_GRAPH) is None
+
+
+def test_report_page_and_report_list_show_no_summary(server):
+    page = get(server, "/report?iri=" + q(CONGRESS))[2].decode()
+    assert _summary_in(page) == []  # kgs:marker, kgs:entities are about the report too
+    assert "Омарова Дина Ериковна" in page
+    page = get(server, "/reports")[2].decode()
+    assert _summary_in(page) == [] and page.count('href="/report?iri=') == 4
+
+
+def test_ready_questions_are_paged_and_the_csv_is_whole(location):
+    """With 2 rows a page, following "next page" from the first page gives every
+    row of the CSV download, in its order; parameters stay on every page."""
+    import html as html_mod
+    import re
+
+    s = serve.start(location, workers=1, timeout=30, max_rows=MAX_ROWS, page_rows=2)
+    try:
+        for params in ("", "name=" + q("о")):
+            csv_path = "/ask/attendance.csv" + (f"?{params}" if params else "")
+            table = list(csv.reader(io.StringIO(get(s, csv_path)[2].decode())))[1:]
+            assert len(table) > 4
+            want = [{v for v in row if v.startswith("https://")} for row in table]
+            got, path, pages = [], "/ask/attendance" + (f"?{params}" if params else ""), 0
+            while path:
+                status, _, body = get(s, path)
+                page = body.decode()
+                assert status == 200
+                rows = _body_rows(page, '<table class="results">')
+                assert 1 <= len(rows) <= 2
+                got += [set(re.findall(r'title="(https://[^"]+)"', r)) for r in rows]
+                assert f'href="{html_mod.escape(csv_path)}"' in page  # every row, not a page
+                pages += 1
+                link = re.search(r'<a href="([^"]+)" rel="next">next page', page)
+                path = html_mod.unescape(link.group(1)) if link else None
+                if path and params:
+                    assert params in path
+            assert got == want and pages == (len(table) + 1) // 2
+        status, _, body = get(s, "/ask/attendance?page=2")
+        assert 'rel="prev">' in body.decode() and "Rows <strong>3–4</strong>" in body.decode()
+        status, _, body = get(s, "/ask/attendance?page=999")
+        assert status == 200 and "No rows on page 999" in body.decode()
+        assert "<tbody>" not in body.decode()
+        for bad in ("0", "-3", "x"):  # the first page
+            assert "Rows <strong>1–2</strong>" in get(s, "/ask/attendance?page=" + bad)[2].decode()
+    finally:
+        s.stop()
+
 # --- ingestion while serving ---------------------------------------------------------------------
 
 
