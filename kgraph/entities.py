@@ -211,8 +211,12 @@ def before_person(an: Analysis, start: int, end: int) -> int:
     Қуандықов` together: an organisation stops where a person starts (a person Natasha
     found, or a known first name), unless the person is its eponym."""
     starts = [s for t, s, _, _ in an.ner if t == "PERSON" and start < s < end]
-    starts += [t.start for t in an.tokens_in(start, end)[1:]
-               if is_name_word(t) and is_first_name(t.text) and not t.text.isupper()]
+    toks = an.tokens_in(start, end)
+    # a known first name starts a person only when a name word follows it: a lone one
+    # ends the name itself (`Коллеж де Франс`, `Город Павия`)
+    starts += [t.start for k, t in enumerate(toks[1:-1], 1)
+               if is_name_word(t) and is_first_name(t.text) and not t.text.isupper()
+               and is_name_word(toks[k + 1])]
     for pstart in sorted(starts):
         before = an.text[start:pstart].rstrip()
         if not before.endswith(("им.", "имени")) and not before.endswith(" им"):

@@ -184,6 +184,15 @@ def test_a_town_and_a_person_natasha_runs_together_are_split():
         ("LOCATION", "г. Темиртау"), ("PERSON", "Олжас Сейтжанов")]
 
 
+def test_a_place_ending_in_a_word_that_is_also_a_first_name_is_not_cut():
+    """Regression (NEREL dev): `Город Павия` came out as the place `Город`, because
+    `Павия` is also a first name; a lone first name at the end of a place is its name."""
+    ents = entities("Город Павия, где проходила выставка, находится в Ломбардии.")
+    places = [m.text for m in ents if m.type == "LOCATION"]
+    assert "Город" not in places and any("Павия" in p for p in places)
+    assert not [m for m in ents if m.type == "PERSON"]
+
+
 def test_a_two_word_eponym_and_the_next_person_are_kept_apart():
     ents = entities("Выступил директор Абайской ОУНБ им. Абая Нурлан Амантаевич Байгазин.")
     assert ("Абайской ОУНБ им. Абая", "ORGANIZATION") in [(m.text, m.type) for m in ents]
