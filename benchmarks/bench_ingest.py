@@ -99,7 +99,7 @@ for r in reports:
     extract(r)
 prof.disable()
 
-# ingest's main loop (1 worker: extraction in-process), on a fresh store
+# ingest's writing process (1 worker: extraction in a worker, not profiled), on a fresh store
 from kgraph.ingest import ingest
 from kgraph.store import open_store
 store_dir = tempfile.mkdtemp()
@@ -346,7 +346,18 @@ def main() -> None:
               f"{noop['wall']:.2f} s wall, ingest itself {s['seconds']:.2f} s   target <= 3 s")
         print(f"no-op re-run over the whole folder ({n}): {out['noop_all']['wall']:.2f} s")
         p1, p2 = i1["summary"]["peak_rss_mb"], i2["summary"]["peak_rss_mb"]
-        print(f"peak RSS: 1 worker (extracts in the main process) {p1['main']:.0f} MB; "
+        for label, r in (("1 worker", i1), ("2 workers", i2)):
+            cpu = r["summary"].get("cpu_seconds") or {}
+            if cpu:
+                print(f"CPU per report, {label}: writing process {1000 * cpu['main'] / n:.1f} ms "
+                      f"(resolve, RDF, store), extraction workers {1000 * cpu['workers'] / n:.1f} ms "
+                      f"(incl. model loading)")
+        c1 = i1["summary"].get("cpu_seconds") or {}
+        if c1:
+            # two workers and the writer share two cores: at best 2 E / (E + W) x one worker
+            e, w = c1["workers"], c1["main"]
+            print(f"2-worker ceiling on 2 cores with this writer: 2E/(E+W) = {2 * e / (e + w):.2f}")
+        print(f"peak RSS: 1 worker: writer {p1['main']:.0f} MB, worker {p1['workers'] or 0:.0f} MB; "
               f"2 workers: each worker <= {p2['workers']:.0f} MB, main {p2['main']:.0f} MB; "
               f"raw Natasha {nat['rss_mb']:.0f} MB   target <= 600 MB per worker")
         if args.blas_compare:

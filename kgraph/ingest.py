@@ -62,13 +62,15 @@ class Summary:
     files: int = 0  # report files found under the paths
     workers: int = 0  # extraction processes used (0: no work; see run_jobs and MIN_POOL)
     peak_rss_mb: dict = field(default_factory=dict)  # {"main": MB, "workers": MB or None}
+    # CPU seconds of this run: the writing process's own, and its extraction workers'
+    cpu_seconds: dict = field(default_factory=dict)  # {"main": s, "workers": s}
 
     def to_json(self) -> dict:
         return {"run": self.run, "new": self.new, "changed": self.changed,
                 "unchanged": self.unchanged, "removed": self.removed, "failed": self.failed,
                 "files": self.files, "workers": self.workers,
                 "started": self.started, "ended": self.ended, "seconds": round(self.seconds, 3),
-                "peak_rss_mb": self.peak_rss_mb}
+                "peak_rss_mb": self.peak_rss_mb, "cpu_seconds": self.cpu_seconds}
 
 
 @dataclass
@@ -198,13 +200,18 @@ def _die_with_parent(parent: int | None) -> None:
 MIN_POOL = 8
 
 
+def pooled(jobs: int, workers: int) -> bool:
+    """Whether `jobs` reports are extracted in worker processes (else in this one)."""
+    return jobs > 1 and (workers > 1 or jobs >= MIN_POOL)
+
+
 def run_jobs(jobs: list[Job], workers: int):
     """Yield (job, extraction, error) in input order, extracting in `workers` processes.
 
     Even one worker is a process of its own (for batches of MIN_POOL reports or more),
     so that extraction runs while this process resolves and writes the report before:
     ~1.5x the throughput of doing both in turn on a machine with two cores."""
-    if len(jobs) <= 1 or (workers <= 1 and len(jobs) < MIN_POOL):
+    if not pooled(len(jobs), workers):
         one_blas_thread()
         for job in jobs:
             yield _extract_job(job)
@@ -366,11 +373,11 @@ def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
     `progress(total)`: a tqdm-like bar factory (update, close, set_postfix_str).
     `curation`: a curation file of pinned/split identities (see resolve.Curation).
     """
-    started = time.time()
+    started, cpu_before = time.time(), _cpu()
     one_blas_thread()  # before numpy loads, if it has not yet
     now = datetime.now(timezone.utc)
     summary = Summary(run=vocab.run_iri(_run_id(now)), started=_now(now))
-    labels_stale = not previous_run_finished(store)
+    labels_stale = not previous_run_finished(store) or not store.summary_is_current()
     store.add_run(run_start_quads(summary))  # a run that never ends shows as such
     if not ontology_is_current(store, ontology_path()):
         store.load_ontology(ontology_path())
@@ -419,7 +426,8 @@ def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
         store.refresh_labels()
     summary.ended = _now()
     summary.seconds = time.time() - started
-    summary.peak_rss_mb = _peak_rss(pool=summary.workers > 1)
+    summary.peak_rss_mb = _peak_rss(pool=pooled(len(jobs), summary.workers))
+    summary.cpu_seconds = {k: round(v - cpu_before[k], 2) for k, v in _cpu().items()}
     store.add_run(run_end_quads(summary))
     return summary
 
@@ -475,6 +483,12 @@ def _flush(store) -> None:
 def _lock_fds(store) -> list[int]:
     fd = getattr(getattr(store, "_lock", None), "_fd", None)
     return [fd] if isinstance(fd, int) else []
+
+
+def _cpu() -> dict:
+    """CPU seconds (user + system) so far: this process's, and its finished children's."""
+    t = os.times()
+    return {"main": t.user + t.system, "workers": t.children_user + t.children_system}
 
 
 def _peak_rss(pool: bool) -> dict:

@@ -338,6 +338,13 @@ class BaseStore:
         return consolidate(self, changed, full=full)
 
     # -- inspection
+    def summary_is_current(self) -> bool:
+        """Whether the summary graph exists in this version of its layout (a store
+        loaded from a triple export, or one that never finished a run, has none)."""
+        rows = _Summariser(self).select(
+            f"SELECT ?v WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> kgs:version ?v }} }}")
+        return any(r[0].value == SUMMARY_VERSION for r in rows)
+
     def stats(self) -> dict:
         def scalar(sparql):
             row = next(iter(self._select(_PREFIX_DECL + sparql)))
@@ -367,6 +374,13 @@ def _export_format(format: str) -> ox.RdfFormat:
     except KeyError:
         raise StoreError(f"unknown export format {format!r}; "
                          f"choose from {', '.join(FORMATS)}") from None
+
+
+# A triple format flattens the graphs: the summary graph's kgs: rows would read as
+# facts there and nothing could keep them consistent, so it is left out (dataset
+# formats keep it: a store loaded from one answers at once; docs/remote-stores.md).
+_TRIPLE_EXPORT = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                  f"FILTER(?g != <{SUMMARY_GRAPH}>) }}")
 
 
 class GraphStore(BaseStore):
@@ -451,14 +465,13 @@ class GraphStore(BaseStore):
     def export(self, out: BinaryIO, format: str = "trig") -> None:
         """Write the dataset. Dataset formats (trig, nquads, jsonld) keep every
         graph; triple formats (turtle, nt, rdfxml, n3) get the union of all
-        graphs, deduplicated - which report a triple came from is lost."""
+        graphs but the summary, deduplicated - which report a triple came from is
+        lost (see _TRIPLE_EXPORT)."""
         fmt = _export_format(format)
         if fmt.supports_datasets:
             self._store.dump(out, fmt, prefixes=SERIALIZE_PREFIXES)
         else:
-            union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-                                      use_default_graph_as_union=True)
-            union.serialize(out, fmt)
+            self._store.query(_TRIPLE_EXPORT).serialize(out, fmt)
 
 
 # One update: DROP + INSERT, so readers see either the old or the new labels.
@@ -1430,11 +1443,10 @@ class RemoteStore(BaseStore):
     def export(self, out: BinaryIO, format: str = "trig") -> None:
         """As GraphStore.export. Dataset formats: the quads of all named graphs,
         read with one SELECT over GRAPH ?g and streamed (kgraph writes no triple
-        to the default graph); triple formats: the union, deduplicated."""
+        to the default graph); triple formats: as GraphStore.export."""
         fmt = _export_format(format)
         if not fmt.supports_datasets:
-            union = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-            union.serialize(out, fmt)
+            self.query(_TRIPLE_EXPORT).serialize(out, fmt)
             return
         response, ctype = self._post_query(
             "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", _JSON_RESULTS)
