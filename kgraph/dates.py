@@ -723,10 +723,12 @@ def _tense(text: str, start: int, end: int) -> str | None:
         cues.append((m.start(), True))
     morph = _analyzer()
     if morph:
+        from kgraph.analyse import parse_word  # the same dictionary, cached
+
         for m in _WORD.finditer(text, s, e):
             if start <= m.start() < end or _FUTURE_CUE.fullmatch(m.group()):
                 continue
-            tag = morph.parse(m.group().lower())[0].tag
+            tag = parse_word(m.group().lower())[0].tag
             tense = tag.tense
             # short passive participles take their tense from the auxiliary:
             # "будут представлены" is future, "были представлены" past

@@ -12,7 +12,7 @@ import re
 
 from kgraph import gazetteer
 from kgraph import lexicon as lx
-from kgraph.analyse import Analysis, Token, get_pymorphy
+from kgraph.analyse import Analysis, Token, get_pymorphy, parse_word
 from kgraph.model import Mention, Report
 from kgraph.names import is_first_name, parse_person
 from kgraph.phrases import (
@@ -330,7 +330,7 @@ def common_word(an: Analysis, start: int, end: int) -> bool:
         return False
     morph = get_pymorphy()
     word = toks[0].text.lower()
-    parses = morph.parse(word)
+    parses = parse_word(word)
     return morph.word_is_known(word) and not any(
         {"Name", "Surn", "Patr", "Geox"} & set(p.tag.grammemes) for p in parses)
 
@@ -341,7 +341,7 @@ def in_ner(an: Analysis, tok: Token) -> bool:
 
 def geo_name(word: str) -> str | None:
     """The nominative of a place name the dictionary knows (`Москвы`, `Калуга`, `Зимбабве`)."""
-    for p in get_pymorphy().parse(word.lower()):
+    for p in parse_word(word.lower()):
         if "Geox" in p.tag and p.tag.POS == "NOUN" and p.score > 0.3 and not (
                 {"Name", "Surn", "Patr"} & set(p.tag.grammemes)):
             return match_case(word, p.normal_form)
@@ -468,7 +468,7 @@ def is_plural(tok: Token) -> bool:
     """Natasha's number, confirmed by the word form (`мастер-класс` is tagged plural)."""
     if tok.feats.get("Number") != "Plur" or tok.text.isupper():
         return False
-    parses = [p for p in get_pymorphy().parse(tok.text.lower()) if p.tag.POS == "NOUN"]
+    parses = [p for p in parse_word(tok.text.lower()) if p.tag.POS == "NOUN"]
     return not parses or any(p.tag.number == "plur" for p in parses)
 
 
@@ -754,7 +754,7 @@ def genitive_place(an: Analysis, k: int, last: int) -> int | None:
 
 
 def can_be_genitive(word: str) -> bool:
-    parses = get_pymorphy().parse(word.lower())
+    parses = parse_word(word.lower())
     if any(p.tag.POS == "ADJF" and p.tag.case == "gent" for p in parses):
         return True  # "г. Рудного", "г. Лисаковска"
     known = [p for p in parses if p.tag.POS == "NOUN"]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kgraph.analyse import Analysis, Token, get_pymorphy
+from kgraph.analyse import Analysis, Token, get_pymorphy, parse_word
 
 TIME_LEMMAS = {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
                "сентябрь", "октябрь", "ноябрь", "декабрь", "год", "век", "неделя", "месяц"}
@@ -153,7 +153,7 @@ def form_allows_genitive(word: str) -> bool:
     is no genitive chain, as `мастер-класс` cannot be genitive."""
     if not word.islower() or "-" not in word and len(word) < 3:
         return True
-    parses = get_pymorphy().parse(word)
+    parses = parse_word(word)
     known = [p for p in parses if p.is_known or "-" in word]
     return not known or any(p.tag.case in ("gent", "gen2") for p in known)
 
@@ -217,7 +217,7 @@ POS_OC = {"NOUN": {"NOUN"}, "PROPN": {"NOUN"}, "ADJ": {"ADJF"}, "DET": {"ADJF", 
 @lru_cache(maxsize=100_000)
 def _inflect(word: str, pos: str, case: str | None, target: frozenset) -> str | None:
     morph = get_pymorphy()
-    parses = morph.parse(word)
+    parses = parse_word(word)
     wanted = POS_OC.get(pos, set())
     oc_case = CASES.get(case or "")
     best = None
@@ -253,7 +253,7 @@ def _noun_target(word: str, tagged_number: str | None, tagged_case: str | None):
     morph = get_pymorphy()
     number = "plur" if tagged_number == "Plur" else "sing"
     case = CASES.get(tagged_case or "")
-    nouns = [p for p in morph.parse(word) if p.tag.POS == "NOUN"]
+    nouns = [p for p in parse_word(word) if p.tag.POS == "NOUN"]
     agreeing = [p for p in nouns if p.tag.case == case] or nouns
     gender = agreeing[0].tag.gender if agreeing else None
     if agreeing and all(p.tag.number == "plur" for p in agreeing):
