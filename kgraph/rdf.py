@@ -278,21 +278,18 @@ def _text(value) -> Literal:
 
 
 class _Graph:
-    """Collects the triples of one graph once each, in insertion order. Deduplicated
-    as tuples, made Quads once at the end: a Quad costs ~10x a tuple to build and hash
-    (this runs in the single writing process of `kgraph ingest`)."""
+    """Collects the quads of one graph once each, in insertion order."""
 
     def __init__(self, name: NamedNode):
         self.name = name
-        self._triples: dict[tuple, None] = {}
+        self.quads: list[Quad] = []
+        self._seen: set[Quad] = set()
 
     def add(self, s, p, o) -> None:
-        self._triples[(s, p, o)] = None
-
-    @property
-    def quads(self) -> list[Quad]:
-        g = self.name
-        return [Quad(s, p, o, g) for s, p, o in self._triples]
+        q = Quad(s, p, o, self.name)
+        if q not in self._seen:
+            self._seen.add(q)
+            self.quads.append(q)
 
 
 def _report(g: _Graph, ex: Extraction, run_iri: str | None) -> None:

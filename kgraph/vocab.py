@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 BASE = "https://w3id.org/kgraph/"
@@ -53,6 +54,7 @@ def translit(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=100_000)  # every mention of an entity asks again
 def slug(text: str, max_len: int = 80) -> str:
     """A readable ASCII slug; long keys get a short hash so they stay unique."""
     s = unicodedata.normalize("NFKD", translit(text))
