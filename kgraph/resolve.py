@@ -7,8 +7,11 @@ entity gets the same IRI in every report and run without a lookup. Keys:
 - ORGANIZATION, LOCATION: the gazetteer's key when the name is known there (`Нур-Султан`
   and `Астана` are one place), else the normal form; a unit is keyed under its parent;
   a bare `библиотека` in a post phrase is the library the report is about; a name the
-  text gives as another name of an entity (`КБС` in `... союз (КБС)`) joins it;
-- EVENT: kind + title (or name) + year; a standing campaign has no year;
+  text gives as another name of an entity (`КБС` in `... союз (КБС)`) joins it; names
+  are compared by `org_words`, where `г. Курчатова` and `Курчатовская` are one word;
+- EVENT: kind + title (or name) + year; a standing campaign has no year; two names side
+  by side (`конгресс: XXVIII конференция РБА`) are one event; a known edition is found
+  by kind, year and name (`registry.event`);
 - PROFESSION: the post and its workplace; DATE: its ISO value.
 
 A `Registry` holds what is already known (the store, earlier files of a batch) so a
@@ -24,6 +27,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from kgraph import gazetteer
 from kgraph import lexicon as lx
@@ -58,12 +62,17 @@ class Registry:
 
     persons: dict[str, PersonName] = field(default_factory=dict)  # iri -> name parts
     labels: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (type, key) -> iris
-    events: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # iri -> kind, name, year
+    events: dict[str, set[EventName]] = field(default_factory=dict)  # iri -> the names it had
     org_words: dict[frozenset, set[str]] = field(default_factory=dict)  # name words -> iris
-    bare: dict[str, str] = field(default_factory=dict)  # event iri -> name without title/level
     by_surname: dict[str, set[str]] = field(default_factory=dict)  # surname key -> person iris
     org_index: dict[str, set[frozenset]] = field(default_factory=dict)  # word -> org_words keys
-    events_by_kind: dict[str, list[str]] = field(default_factory=dict)  # kind -> event iris
+    # descriptions located in a place, by their words and the place's: exact lookups only
+    placed: dict[frozenset, set[str]] = field(default_factory=dict)
+    # event indexes: (kind, base) -> iris in the order met; (kind, bare words) and
+    # (kind, year) -> iris
+    event_bases: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    event_words: dict[tuple[str, frozenset], set[str]] = field(default_factory=dict)
+    event_years: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     def add_org(self, iri: str, words: frozenset) -> None:
         self.org_words.setdefault(words, set()).add(iri)
@@ -71,10 +80,45 @@ class Registry:
             self.org_index.setdefault(w, set()).add(words)
 
     def add_event(self, iri: str, m: Mention) -> None:
-        if iri not in self.events:
-            self.events_by_kind.setdefault(m.attrs.get("kind", "event"), []).append(iri)
-        self.events[iri] = event_profile(m, m.attrs.get("year", ""))
-        self.bare[iri] = bare_event_name(m.normal)
+        name = event_name(m, m.attrs.get("year", ""))
+        if name in self.events.get(iri, ()):
+            return
+        self.events.setdefault(iri, set()).add(name)
+        bases = self.event_bases.setdefault((name.kind, name.base), [])
+        if iri in bases:
+            bases.remove(iri)
+        bases.append(iri)
+        self.event_words.setdefault((name.kind, name.words), set()).add(iri)
+        if name.year:
+            self.event_years.setdefault((name.kind, name.year), set()).add(iri)
+
+    def event(self, name: EventName) -> tuple[str | None, str]:
+        """The known event `name` names, with the reason; None when none or several."""
+        def fits(iri, same_year=False, test=lambda k: True):
+            # one of its names answers, and none of them has another year, ordinal or title
+            names = self.events[iri]
+            return any(k.kind == name.kind and test(k) and (k.year or not same_year) for k in names) \
+                and not any(different_editions(name, k) for k in names)
+
+        found = [iri for iri in self.event_bases.get((name.kind, name.base), ())
+                 if fits(iri, test=lambda k: k.base == name.base)]
+        if found:
+            return found[-1], "the same event already known"
+        if name.year and len(name.words) > 1:
+            # `III Всеказахстанский съезд библиотекарей «…»` and, the same year,
+            # `Всеказахстанский съезд библиотекарей, проходивший в октябре`
+            found = [iri for iri in self.event_words.get((name.kind, name.words), ())
+                     if fits(iri, True, lambda k: k.words == name.words)]
+            if len(found) == 1:
+                return found[0], "the same kind, name and year as an event already known"
+        if name.year and name.kind in EDITION_KINDS and len(name.words) > 1:
+            # `конференция РБА` and `Ежегодная конференция Российской библиотечной
+            # ассоциации «…»` of the same year: one name within the other
+            found = [iri for iri in self.event_years.get((name.kind, name.year), ())
+                     if fits(iri, True, lambda k: within(name.words, k.words))]
+            if len(found) == 1:
+                return found[0], "the same kind and year, one name within the other"
+        return None, ""
 
     def add_person(self, iri: str, name: PersonName) -> None:
         known = self.persons.get(iri)
@@ -93,6 +137,8 @@ class Registry:
                     self.labels.setdefault((m.type, name_key(label)), set()).add(m.iri)
                 if m.type == "ORGANIZATION":
                     self.add_org(m.iri, org_words(m.normal))
+            if m.type == "ORGANIZATION" and m.attrs.get("placed_words"):
+                self.placed.setdefault(frozenset(m.attrs["placed_words"]), set()).add(m.iri)
             if m.type == "EVENT":
                 self.add_event(m.iri, m)
 
@@ -128,10 +174,16 @@ class Registry:
         if not found and len(words) >= 2:
             # `Иртышская ЦБС` / `Иртышская районная ЦБС`: one name within the other; only
             # names sharing a proper word are compared (an index keeps this cheap)
-            candidates = {k for w in words - COMMON_ORG_WORDS for k in self.org_index.get(w, ())}
+            candidates = {k for w in words - common_org_words() for k in self.org_index.get(w, ())}
             found = {iri for known in candidates if len(known) >= 2
                      and (words < known or known < words) and proper_overlap(words, known)
                      for iri in self.org_words[known]}
+        return next(iter(found)) if len(found) == 1 else None
+
+    def placed_org(self, words: frozenset) -> str | None:
+        """The one organisation known by exactly these words, counting a description's
+        place (`центральная районная библиотека с. Иртышск`) as a word of its name."""
+        found = self.org_words.get(words, set()) | self.placed.get(words, set())
         return next(iter(found)) if len(found) == 1 else None
 
     def label(self, etype: str, text: str) -> str | None:
@@ -218,9 +270,9 @@ def resolve_document(ex: Extraction, registry: Registry | None = None,
         elif m.type == "PERSON":
             key, why = person_key(m, [d for d in done.values() if d.type == "PERSON"], registry)
         elif m.type == "ORGANIZATION":
-            place = rels.get(("LOCATED_IN", m.id))
-            scope = place_scope(by_id[place]) if place in by_id else ex.report.source or ex.report.id
-            key, why = org_key(m, home, done, registry, context, scope)
+            place = by_id.get(rels.get(("LOCATED_IN", m.id)))
+            scope = place_scope(place) if place else ex.report.source or ex.report.id
+            key, why = org_key(m, home, done, registry, context, scope, place)
         elif m.type == "LOCATION":
             key, why = place_key(m, registry)
         elif m.type == "EVENT":
@@ -232,6 +284,7 @@ def resolve_document(ex: Extraction, registry: Registry | None = None,
         set_identity(m, key, why)
         done[m.id] = m
     join_alternative_names(ex, alt, by_id)
+    join_event_appositions(ex)
     key_units(ex, rels, by_id)
 
 
@@ -249,6 +302,29 @@ def join_alternative_names(ex: Extraction, alt: dict, by_id: dict) -> None:
             if m.iri == short.iri and m is not full:
                 m.iri = full.iri
                 m.attrs["why"] = f"another name of {full.normal} in this report"
+
+
+APPOSITION = re.compile(r"\s*(?::|\s[–—]|\()\s*")
+
+
+def join_event_appositions(ex: Extraction) -> None:
+    """`Всероссийский библиотечный конгресс: XXVIII Ежегодная конференция РБА` (or
+    `X – Y`, `X (Y)`): two names of one congress, conference or forum side by side
+    take one IRI; the name already known across reports wins, else the second, fuller
+    one. Other kinds after a colon are its parts (`Дни культуры: выставка «…»`)."""
+    events = sorted((m for m in ex.mentions if m.type == "EVENT" and m.iri), key=lambda m: m.start)
+    top = [m for m in events
+           if not any(o is not m and o.start <= m.start and m.end <= o.end for o in events)]
+    for a, b in zip(top, top[1:]):
+        if a.iri == b.iri or a.end > b.start or not APPOSITION.fullmatch(ex.report.text[a.end:b.start]) \
+                or not {a.attrs.get("kind"), b.attrs.get("kind")} <= EDITION_KINDS:
+            continue
+        keep, drop = (a, b) if a.attrs["key"].startswith("https://") \
+            and not b.attrs["key"].startswith("https://") else (b, a)
+        old = drop.iri
+        for m in ex.mentions:
+            if m.type == "EVENT" and m.iri == old:
+                set_identity(m, keep.attrs["key"], f"another name of {keep.normal} beside it")
 
 
 def key_units(ex: Extraction, rels: dict, by_id: dict) -> None:
@@ -325,9 +401,11 @@ def link(m: Mention, context=None) -> str | None:
 
 
 def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
-            context: list[str], scope: str | None = None) -> tuple[str, str]:
+            context: list[str], scope: str | None = None,
+            place: Mention | None = None) -> tuple[str, str]:
     """scope: the report's source library (or the report itself), which bounds what a
-    bare description (`областная библиотека`) can mean."""
+    bare description (`областная библиотека`) can mean; place: the place the text
+    locates the organisation in (`центральная районная библиотека с. Иртышск`)."""
     entry = link(m, context=context)
     if entry:
         return entry, f"gazetteer: {m.attrs['canonical']}"
@@ -341,15 +419,34 @@ def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
     if generic_name(m):
         # `областная библиотека`, `ЦБС`: the named organisation of this report it describes
         for d in reversed(orgs):
-            if not generic_name(d) and words <= org_words(d.normal):
+            if not generic_name(d) and describes(words, d):
                 return d.attrs["key"], f"describes {d.normal} named earlier in the report"
         if home is not None and m is not home and home.attrs.get("key") and (
-                m.text.lower().startswith("библиотек") or words <= org_words(home.normal)):
+                m.text.lower().startswith("библиотек") or describes(words, home)):
             return home.attrs["key"], f"the report's library, {home.normal}"
         # the library that published the report, when the description fits it
         source = gazetteer.load().lookup(scope, "ORGANIZATION") if scope else None
         if source is not None and words <= org_words(source.name):
             return source.key, f"describes the report's source, {source.name}"
+        if place is not None:
+            # `центральная районная библиотека с. Иртышск` is named by its place:
+            # `Иртышская центральная районная библиотека` elsewhere
+            placed = words | org_words(place.normal)
+            m.attrs["placed_words"] = tuple(sorted(placed))
+            for d in reversed(orgs):
+                if not generic_name(d) and placed == org_words(d.normal):
+                    return d.attrs["key"], f"the same as {d.normal} named earlier in the report"
+            known = registry.placed_org(placed) or registry.org(placed)
+            if known:
+                return known, "its description and place name a known organisation"
+        elif home is not None and m is not home and (local := place_words(home)) \
+                and not org_words(home.normal) & REGIONAL_WORDS:
+            # `директор ЦБС` in a report about `Иртышская ЦРБ`: the district's own
+            # `Иртышская ЦБС`, when exactly one such organisation is known (a regional
+            # library's report speaks of the libraries of every district)
+            known = registry.placed_org(words | local) or registry.org(words | local)
+            if known:
+                return known, f"describes the organisation of {home.normal}'s place"
         # else the same words in another report may be another library: keep it within
         # the report's source
         return f"{expanded_key(m.normal)}@{name_key(scope or '')}".rstrip("@"), \
@@ -357,10 +454,26 @@ def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
     for d in reversed(orgs):
         if not generic_name(d) and words and words == org_words(d.normal):
             return d.attrs["key"], f"the same name as {d.normal} earlier in the report"
-    known = registry.label("ORGANIZATION", m.normal) or registry.org(words)
+    known = registry.label("ORGANIZATION", m.normal) or registry.placed_org(words) or registry.org(words)
     if known:
         return known, "a name already known"
     return expanded_key(m.normal), "its name"
+
+
+REGIONAL_WORDS = {"область", "край", "республика", "национальный"}
+
+
+def place_words(m: Mention) -> frozenset:
+    """The places in an organisation's name (`~иртыш` of `Иртышская ЦРБ`)."""
+    return frozenset(w for w in org_words(m.normal) if w.startswith("~")) - common_org_words()
+
+
+def describes(words: frozenset, named: Mention) -> bool:
+    """A description (`областная библиотека`) fits a named organisation when its words
+    are in the name as written or in the gazetteer's full name (`ПОУНБ` is the
+    Павлодарская областная универсальная научная библиотека)."""
+    return words <= org_words(named.normal) or (
+        bool(named.attrs.get("canonical")) and words <= org_words(named.attrs["canonical"]))
 
 
 def place_scope(place: Mention) -> str:
@@ -377,13 +490,9 @@ def generic_name(m: Mention) -> bool:
         text[:1].islower() or text in lx.GENERIC_ABBREVIATIONS or len(text.split()) == 1)
 
 
-COMMON_ORG_WORDS = set(" ".join(lx.ABBREVIATION_EXPANSIONS.values()).split()) | {
-    "библиотека", "сельская", "городская", "районная", "детская", "отдел", "центр", "им."}
-
-
 def proper_overlap(a: frozenset, b: frozenset) -> bool:
     """Two names share a word that is not a common library word (`иртышская`)."""
-    return bool((a & b) - COMMON_ORG_WORDS)
+    return bool((a & b) - common_org_words())
 
 
 def expanded_key(normal: str) -> str:
@@ -395,14 +504,91 @@ def expanded_key(normal: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=50_000)
 def org_words(normal: str) -> frozenset[str]:
-    """The lemmas of an organisation's name, abbreviations spelled out, word order,
-    case and `им.`/`имени` ignored: what two names of one organisation share
-    (`Совет КБС` and `Совета Казахстанского библиотечного союза`)."""
-    words = expanded_key(normal).replace("им.", " ").split()
-    # "районнной": a tripled letter is a typo of a doubled one
-    words = [re.sub(r"(\w)\1\1+", r"\1\1", w.strip(".")) for w in words]
-    return frozenset(lemma(w) for w in words if len(w) > 1 or w.isdigit())
+    """The words of an organisation's name as they identify it, abbreviations spelled
+    out, word order, case and `им.`/`имени` ignored: what two names of one organisation
+    share (`Совет КБС` and `Совета Казахстанского библиотечного союза`). A place is one
+    word whether it is named or derived (`ЦБС г. Экибастуза`, `ЦБС города Экибастуза`
+    and `Экибастузская городская ЦБС`), see `org_word`."""
+    text = EPONYM_INITIALS.sub("им. ", expanded_key(normal))
+    # `г.экибастуза`: a settlement marker glued to its place is a word of its own
+    text = SETTLEMENT_MARKER.sub(lambda g: MARKER_WORDS[g.group(1)] + " ", text)
+    out, eponym = set(), False
+    for w in text.replace("им.", " им. ").split():
+        if w == "им.":
+            eponym = True
+            continue
+        # "районнной": a tripled letter is a typo of a doubled one
+        w = re.sub(r"(\w)\1\1+", r"\1\1", w.strip("."))
+        if len(w) > 1 or w.isdigit():
+            # the eponym (`им. А.С. Пушкина`) is a person, not the place of `Пушкинская`
+            out.add("им:" + lemma(w) if eponym else org_word(w))
+            eponym = False
+    return frozenset(out)
+
+
+EPONYM_INITIALS = re.compile(r"им\.(?:[^\W\d_]\.)+")
+SETTLEMENT_MARKER = re.compile(r"(?<![\w.])(г|гор|с|п|пос|пгт|ст)\.(?=[^\W\d_]{2})")
+MARKER_WORDS = {"г": "город", "гор": "город", "с": "село", "п": "поселок", "пос": "поселок",
+                "пгт": "поселок", "ст": "станция"}
+# `Аксуская`, `Иртышском`: an adjective made from a place, by its ending
+PLACE_ADJECTIVE = re.compile(
+    r"^([^\W\d_][\w-]+?)(ск|цк)(?:ий|ый|ая|ое|ие|ые|ого|ой|ому|ую|им|ым|ом|их|ых|ими|ыми)$")
+# a level adjective and its noun are one word: `городская ЦБС` / `ЦБС города ...`
+LEVEL_LEMMAS = {"городской": "город", "районный": "район", "областной": "область", "краевой": "край",
+                "сельский": "село", "поселковый": "поселок", "посёлок": "поселок"}
+
+
+@lru_cache(maxsize=50_000)
+def org_word(word: str) -> str:
+    """One word of a name: its lemma; a level adjective as its noun (`городской` →
+    `город`); a place as `~` + a stem shared by the place noun and the adjective made
+    from it (`Экибастуз`/`экибастузский` → `~экибастуз`, `Астана`/`астанинский`,
+    `Омск`/`омский`, `Иртышск`/`иртышский`)."""
+    from kgraph.analyse import get_pymorphy
+
+    places = gazetteer.load().candidates(word, "LOCATION") if " " not in word else []
+    if any(e.kind not in ("country", "historical-country") for e in places):
+        return "~" + noun_stem(word.replace("ё", "е"))  # `Семей`, `Аксу`: a place as named
+    parses = get_pymorphy().parse(word)
+    if not parses:
+        return word
+    first = parses[0]
+    lem = first.normal_form.replace("ё", "е")
+    if lem in LEVEL_LEMMAS:
+        return LEVEL_LEMMAS[lem]
+    if (adj := PLACE_ADJECTIVE.match(word.replace("ё", "е"))) and not adj.group(1).endswith("че"):
+        # by its ending, which a guess of the lemma may miss (`Аксуская`)
+        return "~" + adjective_stem(adj.group(1) + adj.group(2) + "ий")
+    if lem.endswith(("ский", "цкий")) and not lem.endswith("ческий") and len(lem) > 5:
+        return "~" + adjective_stem(lem)
+    if first.tag.POS == "NOUN":
+        geo = next((p for p in parses[:3] if "Geox" in p.tag), None)
+        if geo is not None:
+            return "~" + noun_stem(geo.normal_form.replace("ё", "е"))
+    return lem
+
+
+def adjective_stem(lemma_: str) -> str:
+    """`экибастузский` → `экибастуз`, `барнаульский` → `барнаул`, `омский` → `ом`."""
+    base = lemma_[:-4]
+    return base[:-1] if base.endswith("ь") else base
+
+
+def noun_stem(noun: str) -> str:
+    """The stem a place's adjective is made from: `Омск` → `ом` (`омский`), `Астана` →
+    `астанин` (`астанинский`), `Тюмень` → `тюмен` (`тюменский`), `Успенка` → `успен`
+    (`успенский`)."""
+    if noun.endswith(("ск", "цк")) and len(noun) > 3 or noun.endswith("ка") and len(noun) > 4:
+        return noun[:-2]
+    if noun.endswith(("ье", "ья")) and len(noun) > 4:  # `Лебяжье` → `лебяжинский`
+        return noun[:-2] + "ин"
+    if noun.endswith("ия") and len(noun) > 4:  # `Евразия` → `евразийский`
+        return noun[:-1] + "й"
+    if noun[-1:] in ("а", "я", "ы", "и", "е", "о") and len(noun) > 3:
+        return noun[:-1] + "ин"
+    return noun[:-1] if noun.endswith("ь") else noun
 
 
 @lru_cache(maxsize=50_000)
@@ -413,7 +599,16 @@ def lemma(word: str) -> str:
     return parses[0].normal_form if parses else word
 
 
+# words every library name has: they do not make two names one organisation's
+_COMMON_SURFACE = set(" ".join(lx.ABBREVIATION_EXPANSIONS.values()).split()) | {
+    "библиотека", "сельская", "городская", "районная", "детская", "отдел", "центр", "им."}
 
+
+@lru_cache(maxsize=1)
+def common_org_words() -> frozenset[str]:
+    """The common words as written and as `org_words` gives them (computed on first use:
+    it needs the morphology)."""
+    return frozenset(_COMMON_SURFACE | {org_word(w) for w in _COMMON_SURFACE} | set(LEVEL_LEMMAS.values()))
 
 
 def place_key(m: Mention, registry: Registry) -> tuple[str, str]:
@@ -430,6 +625,53 @@ def event_profile(m: Mention, year: str) -> tuple[str, str, str]:
     title = m.attrs.get("title")
     base = name_key(title) if title else bare_event_name(m.normal)
     return m.attrs.get("kind", "event"), base, year
+
+
+class EventName(NamedTuple):
+    """What one mention says about an event, to compare with the events known."""
+
+    kind: str
+    base: str  # the title, else the name without ordinal and level words
+    year: str
+    words: frozenset  # the name's words (without the title for an edition kind)
+    ordinal: str  # `XXVIII`, `3`; "" when none
+    title: str
+
+
+# events held once a year or once an edition under one name (a congress, a forum), so
+# that a name without the title in the same year is the titled edition
+EDITION_KINDS = {"congress", "conference", "forum", "festival", "book_fair"}
+ORDINAL = re.compile(r"^\s*(?:([IVXLCХІ]+)\s|(\d+)-?(?:[а-я]{1,3})?\s)")
+TITLE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
+
+
+def event_name(m: Mention, year: str) -> EventName:
+    kind, base, _ = event_profile(m, year)
+    title = name_key(m.attrs["title"]) if m.attrs.get("title") else ""
+    plain = TITLE.sub(" ", m.normal) if kind in EDITION_KINDS else m.normal
+    found = ORDINAL.match(m.normal)
+    ordinal = ""
+    if found:
+        ordinal = (found.group(1) or "").translate(str.maketrans("ХІ", "XI")) or found.group(2)
+    return EventName(kind, base, year, org_words(bare_event_name(plain)), ordinal, title)
+
+
+def different_editions(a: EventName, b: EventName) -> bool:
+    """Names that cannot be of one occurrence: another year, another ordinal (`XXVIII` /
+    `XXIX Ежегодная конференция`) or another title."""
+    return bool(a.year and b.year and a.year != b.year
+                or a.ordinal and b.ordinal and a.ordinal != b.ordinal
+                or a.title and b.title and a.title != b.title)
+
+
+@lru_cache(maxsize=1)
+def event_head_words() -> frozenset[str]:
+    return frozenset(org_word(w) for w in [*lx.EVENT_HEADS, *lx.EVENT_HEADS_WITH])
+
+
+def within(a: frozenset, b: frozenset) -> bool:
+    """One event name within the other, sharing a word besides the kind noun."""
+    return (a < b or b < a) and len(min(a, b, key=len)) > 1 and bool((a & b) - event_head_words())
 
 
 def bare_event_name(normal: str) -> str:
@@ -452,19 +694,13 @@ def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
     m.attrs["year"] = year
     kind, base, _ = event_profile(m, year)
     specific = bool(m.attrs.get("title")) or len(base.split()) > 1
-    bare = bare_event_name(m.normal)
-    own = None
-    for iri in registry.events_by_kind.get(kind, []) if specific else []:
-        k, b, y = registry.events[iri]
-        if b == base and (y == year or not y or not year):
-            own = (iri, "the same event already known")
-        elif y and y == year and len(bare.split()) > 1 and (
-                bare == registry.bare.get(iri)
-                or org_words(bare) == org_words(registry.bare.get(iri, ""))):
-            # `III Всеказахстанский съезд библиотекарей «…»` and, a year on,
-            # `Всеказахстанский съезд библиотекарей, проходивший в октябре`
-            own = (iri, "the same kind, name and year as an event already known")
-    own = own or (f"{kind} {base} {year}".strip(), "kind, name and year")
+    name = event_name(m, year)
+    known, why = registry.event(name) if specific else (None, "")
+    own = (known, why) if known else (f"{kind} {base} {year}".strip(), "kind, name and year")
+    if not known and any(different_editions(name, k)
+                         for k in registry.events.get(entity_iri("EVENT", own[0]), ())):
+        # the key names another edition already (`XXIX` and `XXX конференция РБА`)
+        own = (f"{kind} {base} {name.ordinal} {year}".strip(), "kind, name, ordinal and year")
     earlier = [d for d in done.values() if d.type == "EVENT" and d.attrs.get("kind") == kind]
     line_end = first_line_end(ex)
     title_line = [d for d in earlier if d.start < line_end]

@@ -7,7 +7,7 @@ import pytest
 from kgraph.extract import Batch
 from kgraph.ingest import ingest
 from kgraph.model import Report
-from kgraph.resolve import Curation, registry_from_store
+from kgraph.resolve import Curation, org_words, registry_from_store
 from kgraph.store import open_store
 
 
@@ -172,3 +172,113 @@ def test_the_next_occurrence_is_another_event():
                         "методический день пройдет в сентябре."))
     events = [m for m in ex.mentions if m.type == "EVENT"]
     assert len(events) == 2 and events[0].iri != events[1].iri
+
+
+# --- organisations named by their place in different ways (issue 4) --------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("ЦБС г. Курчатова", "Курчатовская городская ЦБС"),
+    ("ЦБС города Курчатова", "Курчатовская городская ЦБС"),
+    ("ЦБС г.Аксу", "Аксуская городская централизованная библиотечная система"),
+    ("центральная районная библиотека Успенского района", "Успенская ЦРБ"),
+    ("библиотека г. Омска", "Омская городская библиотека"),
+    ("ЦБС г. Астаны", "Астанинская городская ЦБС"),
+])
+def test_a_place_named_or_made_an_adjective_is_one_word_of_the_name(a, b):
+    assert org_words(a) == org_words(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Павлодарская районная ЦБС", "ЦБС г. Павлодара"),  # the district's and the city's
+    ("Пушкинская библиотека", "библиотека им. А.С. Пушкина"),  # an eponym is no place
+    ("Семейская ЦБС", "Курчатовская ЦБС"),
+])
+def test_names_of_other_places_or_levels_differ(a, b):
+    assert org_words(a) != org_words(b)
+
+
+def one_identity(etype, *reports):
+    """The IRIs that (text, needle, date) reports, ingested in turn, give their `needle`
+    mention."""
+    batch = Batch()
+    found = set()
+    for i, (text, needle, date) in enumerate(reports):
+        found |= iris(batch(report(text, f"r{i}.txt", date)), etype, needle)
+    return found
+
+
+@pytest.mark.parametrize("first, second", [
+    # a city's system named by the city, then by its adjective
+    (("Семинар для библиотекарей провела ЦБС г. Курчатова.", "ЦБС", "2023-05-01"),
+     ("Курчатовская городская ЦБС подвела итоги года.", "ЦБС", "2023-06-01")),
+    # a description located in a village, then the library named after the village
+    (("В центральной районной библиотеке с. Успенка прошла встреча с поэтом.", "центральной", "2023-05-01"),
+     ("Библиотекарь Успенской центральной районной библиотеки Сидорова В.В. провела урок.",
+      "Успенской", "2023-06-01")),
+    # a bare `ЦБС` in the report of a district's library is that district's system
+    (("Открыла праздник директор Успенской районной ЦБС Иванова А.А.", "ЦБС", "2023-05-01"),
+     ("Выставка в Успенской центральной районной библиотеке\n\nВ читальном зале открылась "
+      "выставка. Ее подготовила методист ЦБС Петрова Б.Б.", "ЦБС", "2023-06-01")),
+])
+def test_one_organisation_named_by_its_place_in_two_ways(first, second):
+    assert len(one_identity("ORGANIZATION", first, second)) == 1
+
+
+def test_a_description_fits_the_full_name_behind_an_abbreviation():
+    ex = Batch()(report("Семинар прошел в ВКОУНБ им. А.С. Пушкина. Его провела областная "
+                        "библиотека совместно с музеем."))
+    assert iris(ex, "ORGANIZATION", "областная") == iris(ex, "ORGANIZATION", "ВКОУНБ")
+
+
+@pytest.mark.parametrize("etype, reports", [
+    # the district's and the city's system; `Павлодарская ЦБС` could be either: neither
+    ("ORGANIZATION", [("Павлодарская районная ЦБС подвела итоги года.", "ЦБС", "2023-05-01"),
+                      ("Семинар для библиотекарей провела ЦБС г. Павлодара.", "ЦБС", "2023-06-01"),
+                      ("Павлодарская ЦБС провела акцию.", "ЦБС", "2023-07-01")]),
+    # a library named for a writer is not another library named after him
+    ("ORGANIZATION", [("Делегацию Пушкинской библиотеки возглавила Иванова А.А.", "Пушкин", "2023-05-01"),
+                      ("Праздник прошел в Центральной городской библиотеке им. А.С. Пушкина.",
+                       "Пушкин", "2023-06-01")]),
+    # editions with other ordinals
+    ("EVENT", [("Директор выступила на XXIX Ежегодной конференции РБА.", "конференции", "2024-09-01"),
+               ("Директор выступила на XXX Ежегодной конференции РБА.", "конференции", "2024-09-01")]),
+    # the name without the title in another year: another edition
+    ("EVENT", [("В Астане прошел IV Всеказахстанский съезд библиотекарей «Библиотека и общество».",
+                "съезд", "2024-10-20"),
+               ("Методист Петрова Б.Б. рассказала о Всеказахстанском съезде библиотекарей, "
+                "проходившем в октябре.", "съезд", "2025-11-20")]),
+])
+def test_names_alike_of_different_entities_stay_apart(etype, reports):
+    assert len(one_identity(etype, *reports)) == len(reports)
+
+
+# --- one event under several names (issue 4) ---------------------------------------------
+
+@pytest.mark.parametrize("reports", [
+    # two names side by side, then each of them alone
+    [("В июне в Сочи прошел Всероссийский библиотечный конгресс: XXIX Ежегодная конференция "
+      "РБА. Делегацию возглавила Иванова А.А.", "", "2024-07-01"),
+     ("Петрова Б.Б. рассказала о Всероссийском библиотечном конгрессе, который прошел в Сочи.",
+      "конгресс", "2024-08-01"),
+     ("Директор выступила на XXIX Ежегодной конференции РБА.", "конференции", "2024-09-01")],
+    # the titled edition of a congress, then its name without the title the same year
+    [("В Астане прошел IV Всеказахстанский съезд библиотекарей «Библиотека и общество». "
+      "Делегацию возглавила Иванова А.А.", "съезд", "2024-10-20"),
+     ("Методист Петрова Б.Б. рассказала о Всеказахстанском съезде библиотекарей, проходившем "
+      "в октябре.", "съезд", "2024-11-20")],
+    # a shorter name of a forum the same year, and the place as a noun
+    [("В мае прошел Евразийский форум молодых библиотекарей «Книга и цифра». Делегацию "
+      "возглавила Иванова А.А.", "форум", "2024-06-01"),
+     ("Методист Петрова Б.Б. рассказала о Евразийском форуме библиотекарей, прошедшем в мае.",
+      "форум", "2024-07-01"),
+     ("Методист Петрова Б.Б. выступила на международном форуме молодых библиотекарей Евразии.",
+      "форум", "2024-07-01")],
+])
+def test_one_event_under_several_names(reports):
+    assert len(one_identity("EVENT", *reports)) == 1
+
+
+def test_a_part_after_a_colon_is_not_another_name_of_the_event():
+    ex = Batch()(report("В программе Дней культуры Павлодарской области: выставка «Степные мотивы» "
+                        "и концерт."))
+    assert iris(ex, "EVENT", "Дней") != iris(ex, "EVENT", "выставка")
