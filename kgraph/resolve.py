@@ -33,7 +33,7 @@ from kgraph import gazetteer
 from kgraph import lexicon as lx
 from kgraph.model import Extraction, Mention
 from kgraph.names import PersonName, compatible
-from kgraph.vocab import entity_iri
+from kgraph.vocab import entity_iri, slug
 
 QUOTES = re.compile(r"[«»\"“”„']")
 SPLIT = "split by the curation file"
@@ -150,7 +150,11 @@ class Registry:
                     surname=attrs.get("surname"), first=attrs.get("first"),
                     middle=attrs.get("middle"), initials=attrs.get("initials") or "",
                     gender=attrs.get("gender"), normal=label))
-            elif etype in ("ORGANIZATION", "LOCATION", "EVENT") and label[:1].isupper():
+            elif etype in ("ORGANIZATION", "LOCATION", "EVENT") and not attrs.get("unit") \
+                    and not (etype == "ORGANIZATION"
+                             and generic_name(Mention("", etype, 0, 0, label, label))):
+                # what `add` keeps of a mention (`центральная районная библиотека
+                # с. Успенка` is named by its place: not a bare description)
                 self.labels.setdefault((etype, name_key(label)), set()).add(iri)
                 if etype == "ORGANIZATION":
                     self.add_org(iri, org_words(label))
@@ -757,11 +761,92 @@ SELECT DISTINCT ?e ?part ?value WHERE {
 """
 STORE_LABELS = """
 PREFIX kg: <https://w3id.org/kgraph/ontology#>
-SELECT DISTINCT ?e ?type ?n WHERE {
+SELECT DISTINCT ?e ?type ?n ?unit WHERE {
   ?m kg:denotes ?e ; kg:mentionType ?type ; kg:normal ?n .
   FILTER(?type IN ("ORGANIZATION", "LOCATION", "EVENT"))
+  BIND(EXISTS { ?e a kg:OrganizationalUnit } AS ?unit)
 }
 """
+
+
+# Events as their mentions named them, with what decides their year: the event's date
+# stated in that report, else the report's date (resolve_document's rule). One GRAPH
+# per row, so an entity's attributes are not multiplied across reports.
+STORE_EVENTS = """
+PREFIX kg: <https://w3id.org/kgraph/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?e ?n ?class ?title ?start ?date WHERE { GRAPH ?g {
+  ?m kg:denotes ?e ; kg:mentionType "EVENT" ; kg:normal ?n .
+  OPTIONAL { ?e a ?class FILTER(?class != kg:Event) }
+  OPTIONAL { ?e kg:title ?title }
+  OPTIONAL { ?e schema:startDate ?start }
+  OPTIONAL { ?g dcterms:date ?date }
+} }
+"""
+YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+
+
+@lru_cache(maxsize=1)
+def _kind_slugs() -> list[tuple[str, str]]:
+    """(slug, kind) of every event kind, longest first: an event's IRI starts with its
+    kind (event_key: `kind base year`), which its class does not always give back
+    (`stage` of a campaign and the campaign are both kg:Campaign)."""
+    from kgraph.rdf import EVENT_KINDS
+
+    kinds = set(lx.EVENT_HEADS.values()) | set(EVENT_KINDS) | {"event"}
+    return sorted(((slug(k), k) for k in kinds), key=lambda sk: -len(sk[0]))
+
+
+def _stored_kind(iri: str, cls) -> str:
+    last = iri.rstrip("/").rsplit("/", 1)[-1]
+    for prefix, kind in _kind_slugs():
+        if last == prefix or last.startswith(prefix + "-"):
+            return kind
+    return cls.value.rsplit("#", 1)[1].lower() if cls is not None else "event"
+
+
+def _stored_events(rows) -> list[tuple[str, Mention]]:
+    """(iri, a Mention with what Registry.add_event reads) per stored event name."""
+    out = []
+    for row in rows:
+        cls, title = row.get("class"), row.get("title")
+        kind = _stored_kind(row["e"].value, cls)
+        normal = row["n"].value
+        attrs = {"kind": kind}
+        if title is not None and title.value in normal:
+            attrs["title"] = title.value
+        if row.get("start") is not None and row["start"].value[:4].isdigit():
+            year = row["start"].value[:4]
+        elif attrs.get("title") and (found := YEAR.search(attrs["title"])):
+            year = found.group()
+        elif kind == "campaign":
+            year = ""
+        else:
+            year = row["date"].value[:4] if row.get("date") is not None else ""
+        attrs["year"] = year
+        out.append((row["e"].value, Mention("", "EVENT", 0, 0, normal, normal, attrs=attrs)))
+    return out
+
+
+# Descriptions located in a place (`центральная районная библиотека` + kg:locatedIn
+# Иртышск): Registry.placed, as resolve_document filled it when it read them.
+STORE_PLACED = """
+PREFIX kg: <https://w3id.org/kgraph/ontology#>
+SELECT DISTINCT ?e ?n ?place WHERE { GRAPH ?g {
+  ?m kg:denotes ?e ; kg:mentionType "ORGANIZATION" ; kg:normal ?n .
+  ?e kg:locatedIn ?p . ?pm kg:denotes ?p ; kg:mentionType "LOCATION" ; kg:normal ?place .
+} }
+"""
+
+
+def _stored_placed(rows) -> list[tuple[str, frozenset]]:
+    out = []
+    for row in rows:
+        normal = row["n"].value
+        if generic_name(Mention("", "ORGANIZATION", 0, 0, normal, normal)):
+            out.append((row["e"].value, org_words(normal) | org_words(row["place"].value)))
+    return out
 
 
 def _fullest(values) -> str:
@@ -787,7 +872,13 @@ def registry_from_store(store) -> Registry:
             attrs = {k: _fullest(v) for k, v in parts[iri].items()}
             rows.append((iri, "PERSON", _fullest(labels[iri]), attrs))
     for row in run(store, STORE_LABELS, {}).rows:
-        rows.append((row["e"].value, row["type"].value, row["n"].value, {}))
+        unit = row.get("unit") is not None and row["unit"].value == "true"
+        rows.append((row["e"].value, row["type"].value, row["n"].value, {"unit": unit}))
     reg = Registry()
     reg.add_rows(rows)
+    for iri, mention in sorted(_stored_events(run(store, STORE_EVENTS, {}).rows),
+                               key=lambda item: (item[0], item[1].normal, item[1].attrs["year"])):
+        reg.add_event(iri, mention)
+    for iri, words in _stored_placed(run(store, STORE_PLACED, {}).rows):
+        reg.placed.setdefault(words, set()).add(iri)
     return reg

@@ -104,6 +104,44 @@ def test_a_person_named_in_many_stored_reports_is_read_back_at_once(tmp_path):
         ("Омарова", "Дина", "Ериковна", "female")
 
 
+CROSS_RUN_REPORTS = {
+    "a.txt": ("2023-03-14", "14 марта 2023 года в Павлодаре прошел II областной форум «Книжная "
+              "степь». Районный этап акции «Читаем вместе» провела центральная районная "
+              "библиотека с. Успенка."),
+    "b.txt": ("2023-06-02", "Участники форума «Книжная степь» получили сборник. Успенская "
+              "центральная районная библиотека подвела итоги акции «Читаем вместе»."),
+    "c.txt": ("", "В октябре прошел традиционный День методиста для сельских библиотекарей."),
+    "d.txt": ("2024-10-20", "Коллеги рассказали о Дне методиста."),
+}
+
+
+def identities(location) -> set:
+    with open_store(str(location)) as store:
+        return {(r["g"].value, r["s"].value, r["e"].value) for r in store.query(
+            "SELECT ?g ?s ?e WHERE { GRAPH ?g { ?m kg:denotes ?e ; kg:start ?s } }")}
+
+
+@pytest.mark.parametrize("split", [1, 2, 3])
+def test_reports_ingested_in_two_runs_get_the_identities_of_one_run(tmp_path, split):
+    """The operator ingests each month what arrived: the second run must link to the
+    events (by kind, name and year) and located descriptions the first one stored,
+    exactly as if all reports had come in one run."""
+    folders = []
+    for name, (date, text) in CROSS_RUN_REPORTS.items():
+        folder = tmp_path / ("first" if len(folders) < split else "second")
+        folders.append(folder)
+        folder.mkdir(exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+        if date:
+            (folder / (name[:-4] + ".json")).write_text(json.dumps({"date": date}), encoding="utf-8")
+    with open_store(str(tmp_path / "one"), write=True) as store:
+        ingest([tmp_path / "first", tmp_path / "second"], store, workers=1)
+    for folder in (tmp_path / "first", tmp_path / "second"):
+        with open_store(str(tmp_path / "two"), write=True) as store:
+            ingest([folder], store, workers=1)
+    assert identities(tmp_path / "two") == identities(tmp_path / "one")
+
+
 def test_curation_pins_and_splits(tmp_path):
     path = tmp_path / "curation.json"
     path.write_text(json.dumps({
