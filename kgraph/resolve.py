@@ -749,7 +749,7 @@ def post_key(m: Mention, ex: Extraction) -> str:
 # gave n^6 rows, and ingestion over a store of 80 such reports took 25 s instead of 0.01.
 STORE_PERSON_LABELS = """
 PREFIX kg: <https://w3id.org/kgraph/ontology#>
-SELECT DISTINCT ?e ?label WHERE { ?m kg:denotes ?e ; kg:mentionType "PERSON" ; kg:normal ?label }
+SELECT DISTINCT ?e ?label WHERE { GRAPH ?g { ?m kg:mentionType "PERSON" ; kg:denotes ?e ; kg:normal ?label } }
 """
 STORE_PERSON_PARTS = """
 PREFIX kg: <https://w3id.org/kgraph/ontology#>
@@ -761,14 +761,17 @@ SELECT DISTINCT ?e ?part ?value WHERE {
 """
 STORE_LABELS = """
 PREFIX kg: <https://w3id.org/kgraph/ontology#>
-SELECT DISTINCT ?e ?type ?n ?unit WHERE {
-  ?m kg:denotes ?e ; kg:mentionType ?type ; kg:normal ?n .
-  FILTER(?type IN ("ORGANIZATION", "LOCATION", "EVENT"))
-  BIND(EXISTS { ?e a kg:OrganizationalUnit } AS ?unit)
+SELECT DISTINCT ?e ?type ?n WHERE {
+  VALUES ?type { "ORGANIZATION" "LOCATION" "EVENT" }
+  GRAPH ?g { ?m kg:mentionType ?type ; kg:denotes ?e ; kg:normal ?n }
 }
 """
 
 
+STORE_UNITS = """
+PREFIX kg: <https://w3id.org/kgraph/ontology#>
+SELECT DISTINCT ?e WHERE { ?e a kg:OrganizationalUnit }
+"""
 # Events as their mentions named them, with what decides their year: the event's date
 # stated in that report, else the report's date (resolve_document's rule). One GRAPH
 # per row, so an entity's attributes are not multiplied across reports.
@@ -833,10 +836,11 @@ def _stored_events(rows) -> list[tuple[str, Mention]]:
 # Иртышск): Registry.placed, as resolve_document filled it when it read them.
 STORE_PLACED = """
 PREFIX kg: <https://w3id.org/kgraph/ontology#>
-SELECT DISTINCT ?e ?n ?place WHERE { GRAPH ?g {
-  ?m kg:denotes ?e ; kg:mentionType "ORGANIZATION" ; kg:normal ?n .
-  ?e kg:locatedIn ?p . ?pm kg:denotes ?p ; kg:mentionType "LOCATION" ; kg:normal ?place .
-} }
+SELECT DISTINCT ?e ?n ?place WHERE {
+  { SELECT DISTINCT ?g ?e ?p WHERE { GRAPH ?g { ?e kg:locatedIn ?p } } }
+  GRAPH ?g { ?m kg:denotes ?e ; kg:mentionType "ORGANIZATION" ; kg:normal ?n .
+             ?pm kg:denotes ?p ; kg:normal ?place }
+}
 """
 
 
@@ -871,8 +875,9 @@ def registry_from_store(store) -> Registry:
         if "surname" in parts[iri]:
             attrs = {k: _fullest(v) for k, v in parts[iri].items()}
             rows.append((iri, "PERSON", _fullest(labels[iri]), attrs))
+    units = {row["e"].value for row in run(store, STORE_UNITS, {}).rows}
     for row in run(store, STORE_LABELS, {}).rows:
-        unit = row.get("unit") is not None and row["unit"].value == "true"
+        unit = row["e"].value in units
         rows.append((row["e"].value, row["type"].value, row["n"].value, {"unit": unit}))
     reg = Registry()
     reg.add_rows(rows)
