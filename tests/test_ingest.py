@@ -309,6 +309,31 @@ def without_explanations(graphs):
     return {g: {t for t in ts if f"<{vocab.KG}resolvedBy>" not in t} for g, ts in graphs.items()}
 
 
+def test_sigkill_while_adding_new_reports_leaves_each_absent_or_whole(tmp_path):
+    """New reports are written with Store.extend, not the update that replaces a
+    changed one: a kill in the middle of a first ingest must leave each report absent
+    or exactly as a clean run writes it, and the next run must add the rest."""
+    folder, store = tmp_path / "reports", tmp_path / "store"
+    make_folder(folder, 80, 1)
+    clean = snapshot_of(folder, tmp_path / "ref")
+    proc = subprocess.Popen([sys.executable, "-m", "kgraph", "ingest", str(folder),
+                             "--store", str(store), "--workers", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_lock_holder(store, proc.pid)
+        poll_reports(store)  # the first reports are in
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+    mid = snapshot(store)
+    assert mid and all(mid[g] == clean[g] for g in mid), "a new report is half-written"
+    assert len(mid) < len(clean), "killed too late"
+    done = kgraph("ingest", str(folder), "--store", str(store), "--workers", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["new"] == len(clean) - len(mid)
+    assert snapshot(store) == clean
+
+
 def snapshot_of(folder: Path, location: Path) -> dict[str, frozenset[str]]:
     run_ingest([folder], location)
     return snapshot(location)
