@@ -78,8 +78,9 @@ def build(location: str, reports: int) -> dict:
     """Generate `reports` reports into a new store, consolidate it from scratch."""
     from kgraph.ingest import ontology_path
 
-    marker = Path(location).parent / "bench-queries.json"
-    if marker.exists():
+    # beside the store, named after it: two stores in one folder each have their own
+    marker = Path(str(location).rstrip("/") + ".bench-queries.json")
+    if marker.exists() and Path(location).is_dir():
         info = json.loads(marker.read_text())
         if info.get("reports") == reports and info.get("summary") == SUMMARY_VERSION:
             log(f"reusing {location} ({reports} reports)")
