@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kgraph import gazetteer
+from kgraph import gazetteer, phrases
 from kgraph import lexicon as lx
 from kgraph.analyse import Analysis, Token, get_pymorphy, parse_word
 from kgraph.model import Mention, Report
@@ -50,22 +50,83 @@ LEVELS = {
 
 
 def find_entities(an: Analysis, report: Report) -> list[Mention]:
+    repair_event_nouns(an)
     titles = quoted_spans(an)
     cands: list[Mention] = []
     cands += natasha_mentions(an, titles)
     cands += rule_persons(an, cands)
     cands += rule_places(an)
     person_starts = {m.start for m in cands if m.type == "PERSON"}
-    cands += event_mentions(an)
-    cands += org_mentions(an, person_starts)
+    events = event_mentions(an)
+    cands += events
+    cands += org_mentions(an, person_starts, event_titles(an, events))
+    cands += nickname_orgs(an)
     cands += post_mentions(an, cands, person_starts)
     cands += date_mentions(an, report, titles)
     mentions = settle(cands, titles)
-    for i, m in enumerate(mentions, 1):
-        m.id = f"T{i}"
+    for m in mentions:
         if m.type == "PERSON":
             person_attrs(an, m)
+    extra = surname_mentions(an, mentions, titles)
+    for m in extra:
+        person_attrs(an, m)
+    if extra:
+        mentions = sorted(mentions + extra, key=lambda m: (m.start, -m.end, m.type))
+    for i, m in enumerate(mentions, 1):
+        m.id = f"T{i}"
     return mentions
+
+
+def event_titles(an: Analysis, events: list[Mention]) -> set[int]:
+    """Token indices where an event's own title opens (`цикла вебинаров НАБ «...»`)."""
+    out = set()
+    for e in events:
+        if "title" in e.attrs:
+            for t in an.tokens_in(e.start, e.end):
+                if t.text in QUOTES_OPEN:
+                    out.add(t.i)
+                    break
+    return out
+
+
+QUOTES_OPEN = {"«", '"', "„", "“"}
+
+
+def surname_forms(surname: str) -> set[str]:
+    """A surname's case forms: `Ғалымжанов` -> Ғалымжанова, Ғалымжанову, Ғалымжановым ...;
+    `Тұрсынбаева` -> Тұрсынбаевой, Тұрсынбаеву."""
+    if surname.endswith(("ова", "ева", "ёва", "ина", "ына")):
+        stem = surname[:-1]
+        return {surname, stem + "ой", stem + "у"}
+    if surname[-1:] in "аеёиоуыэюяіәөүұ":
+        return {surname}  # `Шевченко`, `Сейтқали`: indeclinable
+    return {surname, surname + "а", surname + "у", surname + "ым", surname + "ом", surname + "е"}
+
+
+def surname_mentions(an: Analysis, mentions: list[Mention], titles) -> list[Mention]:
+    """A surname alone (`его провел Ғалымжанов`) of a person named in full elsewhere in the
+    report, which Natasha misses for Kazakh names (GUIDE §2: `По словам Касенова`)."""
+    forms = {}
+    for m in mentions:
+        surname = m.attrs.get("surname") if m.type == "PERSON" and not m.attrs.get("eponym") else None
+        if surname and " " not in surname and len(surname) > 3 and not is_first_name(surname):
+            for form in surname_forms(surname):
+                forms[form] = surname
+    if not forms:
+        return []
+    out = []
+    for tok in an.tokens:
+        if tok.text not in forms or not is_name_word(tok):
+            continue
+        if any(m.start <= tok.start < m.end for m in mentions) or \
+                any(a <= tok.start < b for a, b in titles):
+            continue
+        nxt = an.tokens[tok.i + 1] if tok.i + 1 < len(an.tokens) else None
+        if nxt is not None and (is_name_word(nxt) or is_initial(an, nxt.i)) \
+                and an.text[tok.end:nxt.start] == " ":
+            continue  # part of a longer name Natasha did not take
+        out.append(Mention("", "PERSON", tok.start, tok.end, tok.text, tok.text, attrs={}))
+    return out
 
 
 def person_attrs(an: Analysis, m: Mention) -> None:
@@ -80,9 +141,39 @@ def person_attrs(an: Analysis, m: Mention) -> None:
 
 # --- Natasha's spans, repaired -------------------------------------------------------
 
+def line_pieces(an: Analysis):
+    """Natasha's spans, cut where they cross a line break (GUIDE §1: a span never does;
+    `А.С. Бөкейхановой.` at a paragraph's end and `Әсем Мұхтарова` opening the next)."""
+    for etype, start, end, normal in an.ner:
+        if "\n" not in an.text[start:end]:
+            yield etype, start, end, normal
+            continue
+        pos = start
+        for k, piece in enumerate(an.text[start:end].split("\n")):
+            a = pos + len(piece) - len(piece.lstrip())
+            b = pos + len(piece.rstrip())
+            while b > a and an.text[b - 1] in ".,;:" and not re.search(r"\b\w\.$", an.text[a:b]):
+                b -= 1
+            pos += len(piece) + 1
+            if b > a and an.tokens_in(a, b) and (k == 0 or etype != "LOCATION" or known_place(an, a, b)):
+                yield etype, a, b, an.text[a:b]  # (a place's later line must be a known place)
+
+
+def known_place(an: Analysis, start: int, end: int) -> bool:
+    toks = an.tokens_in(start, end)
+    return gazetteer.load().lookup(an.text[start:end], "LOCATION") is not None or (
+        len(toks) == 1 and geo_name(toks[0].text) is not None)
+
+
 def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mention]:
     out = []
-    for etype, start, end, normal in an.ner:
+    for etype, start, end, normal in line_pieces(an):
+        text = an.text[start:end]
+        if text.endswith(")") and "(" not in text:  # "Экибастуз)": a bracket is no name
+            end = len(an.text[:end - 1].rstrip())
+            normal = normal.rstrip(") ")
+            if end <= start:
+                continue
         toks = an.tokens_in(start, end)
         while len(toks) > 1 and toks[0].pos == "ADP":  # "В Костанае": the preposition is not the name
             toks = toks[1:]
@@ -101,9 +192,16 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
                                place_name(an, town, toks[0].end, toks[0].text),
                                attrs={"source": "ner"}))
             start = toks[1].start
+        if etype == "PERSON" and library_nickname(an, start, end):
+            # `Гоголевка`, `Пушкинка`: a library called after its eponym (GUIDE §2)
+            out.append(Mention("", "ORGANIZATION", start, end, an.text[start:end],
+                               nickname_normal(an.text[start:end]),
+                               attrs={"source": "rule", "kind": "library"}))
+            continue
         if etype == "PERSON" and genitive_town(an, start, end):
             etype, normal = "LOCATION", genitive_town(an, start, end)  # "жители Риддера"
         if etype == "PERSON":
+            start = after_eponym(an, start, end)
             start = after_post(an, start, end)
             start = with_surname(an, start, end)
             start = with_first_name(an, start, end)
@@ -134,6 +232,61 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
             normal, attrs["kind"] = ner_org(an, start, end, normal)
             attrs["bare"] = generic_org(an, start, end)
         out.append(Mention("", etype, start, end, an.text[start:end], normal, attrs=attrs))
+    return out
+
+
+AFTER_EPONYM = re.compile(r"(?:\bим\.|\bимени)\s*(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s*){0,2}$")
+
+
+def after_eponym(an: Analysis, start: int, end: int) -> int:
+    """`им. С. Торайгырова Бахтияр Нурланович Темирбаев`: Natasha starts the person at
+    the eponym's surname; the person starts after it."""
+    toks = an.tokens_in(start, end)
+    if len(toks) >= 2 and AFTER_EPONYM.search(an.text, max(0, start - 12), start) \
+            and is_name_word(toks[1]):
+        return toks[1].start
+    return start
+
+
+SURNAME_END = re.compile(r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая)$")
+NICKNAME = re.compile(r"^[А-ЯЁ][а-яё]{3,}(?:ин|ов|ев|ёв)к(?:а|и|е|у|ой|ою)$")
+
+
+def library_nickname(an: Analysis, start: int, end: int) -> bool:
+    """`Гоголевка`, `Пушкинки`: one capitalised word in -инка/-овка/-евка, a library called
+    after its eponym; not a village after its marker or noun (`с. Михайловка`)."""
+    toks = an.tokens_in(start, end)
+    if len(toks) != 1 or not NICKNAME.match(toks[0].text):
+        return False
+    i = toks[0].i
+    prev = an.tokens[i - 1] if i > 0 else None
+    return with_marker(an.text, start) == start and not (
+        prev is not None and prev.lemma in lx.SETTLEMENT_WORDS)
+
+
+def nickname_normal(word: str) -> str:
+    return re.sub(r"к(?:а|и|е|у|ой|ою)$", "ка", word)
+
+
+def nickname_orgs(an: Analysis) -> list[Mention]:
+    """`отдел краеведения «Пушкинки»`: a library nickname alone in guillemets is an
+    organisation, the guillemets inside its span; so is one Natasha does not tag and the
+    dictionary knows no place by (`На ярмарке Пушкинка представила ...`)."""
+    out = []
+    for tok in an.tokens:
+        quote_before = tok.i > 0 and an.tokens[tok.i - 1].text == "«"
+        if NICKNAME.match(tok.text) and not in_ner(an, tok) and not quote_before \
+                and library_nickname(an, tok.start, tok.end) \
+                and not any("Geox" in p.tag for p in parse_word(tok.text.lower())):
+            out.append(Mention("", "ORGANIZATION", tok.start, tok.end, tok.text, nickname_normal(tok.text),
+                               attrs={"source": "rule", "kind": "library"}))
+            continue
+        if tok.text == "«" and tok.i + 2 < len(an.tokens) and an.tokens[tok.i + 2].text == "»" \
+                and NICKNAME.match(an.tokens[tok.i + 1].text):
+            start, end = tok.start, an.tokens[tok.i + 2].end
+            word = an.tokens[tok.i + 1].text
+            out.append(Mention("", "ORGANIZATION", start, end, an.text[start:end],
+                               f"«{nickname_normal(word)}»", attrs={"source": "rule", "kind": "library"}))
     return out
 
 
@@ -289,6 +442,12 @@ def first_name_persons(an: Analysis, persons: list[Mention]) -> list[Mention]:
             if j - i >= 2 and not any(p.start < an.tokens[j - 1].end and tok.start < p.end
                                       for p in persons):
                 start, end = tok.start, an.tokens[j - 1].end
+                prev = an.tokens[i - 1] if i > sent.first else None
+                if prev is not None and PATRONYMIC.search(an.tokens[j - 1].text) \
+                        and SURNAME_END.search(prev.text) and is_name_word(prev) \
+                        and an.text[prev.end:tok.start] == " " \
+                        and not any(p.start <= prev.start < p.end for p in persons):
+                    start = prev.start  # "Қуандықов Ғалымжан Сейітұлы": the surname first
                 out.append(Mention("", "PERSON", start, end, an.text[start:end], an.text[start:end],
                                    attrs={"source": "rule"}))
                 i = j
@@ -414,10 +573,10 @@ def section_event(an: Analysis, i: int) -> bool:
     return an.tokens[i].lemma == "секция" and i + 1 < len(an.tokens) and an.tokens[i + 1].text in "«\""
 
 
-def event_kind(an: Analysis, tok: Token) -> str | None:
+def event_kind(an: Analysis, tok: Token, lemma: str | None = None) -> str | None:
     if tok.lemma == "секция" and section_event(an, tok.i):
         return "section"
-    lemma = tok.lemma
+    lemma = lemma or event_lemma(tok)
     if lemma in lx.EVENT_HEADS:
         return lx.EVENT_HEADS[lemma]
     if "-" in lemma:
@@ -427,34 +586,147 @@ def event_kind(an: Analysis, tok: Token) -> str | None:
     return None
 
 
+EVENT_PREFIXES = frozenset(w[:4] for w in list(lx.EVENT_HEADS) + list(lx.EVENT_HEADS_WITH))
+UD_CASES = {"nomn": "Nom", "gent": "Gen", "datv": "Dat", "accs": "Acc", "ablt": "Ins", "loct": "Loc",
+            "gen2": "Gen", "loc2": "Loc"}
+
+
+def repair_event_nouns(an: Analysis) -> None:
+    """An event noun the tagger did not know (`вебинаре` tagged a verb, `вебинара` given
+    back as its own lemma, feminine plural): the dictionary's noun reading replaces the
+    tag, for the entity rules and the relation rules alike."""
+    for tok in an.tokens:
+        low = tok.text.lower()
+        if low[:4] not in EVENT_PREFIXES or tok.lemma in lx.EVENT_HEADS \
+                or tok.lemma in lx.EVENT_HEADS_WITH or "-" in low:
+            continue
+        for p in phrases.common_parses(parse_word(low)):
+            if p.tag.POS == "NOUN" and p.normal_form in lx.EVENT_HEADS:
+                feats = {"Case": UD_CASES.get(p.tag.case, "Nom"),
+                         "Number": "Plur" if p.tag.number == "plur" else "Sing"}
+                if p.tag.gender:
+                    feats["Gender"] = {"masc": "Masc", "femn": "Fem", "neut": "Neut"}[p.tag.gender]
+                tok.pos, tok.lemma, tok.feats = "NOUN", p.normal_form, feats
+                break
+
+
+def event_lemma(tok: Token) -> str:
+    """The tagger's lemma, or the dictionary's when the tagger did not know the word and
+    gave the form back (`вебинара` -> вебинара): `вебинар`."""
+    lemma = tok.lemma
+    if lemma[:4] not in EVENT_PREFIXES or lemma in lx.EVENT_HEADS or lemma in lx.EVENT_HEADS_WITH \
+            or lemma != tok.text.lower():
+        return lemma
+    for p in parse_word(lemma):
+        if p.tag.POS == "NOUN" and (p.normal_form in lx.EVENT_HEADS or p.normal_form in lx.EVENT_HEADS_WITH):
+            return p.normal_form
+    return lemma
+
+
 def event_mentions(an: Analysis) -> list[Mention]:
     out = []
     for sent in an.sents:
         for i in range(sent.first, sent.last):
             tok = an.tokens[i]
+            if "чтени" in tok.text and lx.READINGS.match(tok.text.lower()):
+                out += readings(an, i, sent.first, sent.last)
+                continue
             if tok.pos not in ("NOUN", "PROPN"):
                 continue
-            kind = event_kind(an, tok)
-            special = lx.EVENT_HEADS_WITH.get(tok.lemma)
+            lemma = event_lemma(tok)
+            kind = event_kind(an, tok, lemma)
+            special = lx.EVENT_HEADS_WITH.get(lemma)
             if kind is None and special is None:
                 continue
             ph = grow(an, i, sent.first, sent.last, mode="event")
             if special is not None and not has_words(an, ph, special):
                 continue
-            if is_plural(tok) and tok.lemma != "день" and not singular_modifiers(an, ph):
+            series = series_noun(an, ph, sent.first)
+            if series is not None:  # "цикл вебинаров «...»": the series is the event
+                ph = Phrase(left_edge(an, series, sent.first), series, ph.last, ph.title)
+                kind = "series"
+            elif is_plural(tok) and lemma != "день" and not singular_modifiers(an, ph):
                 continue  # plural and habitual mentions are not one event (GUIDE §2)
             if has_words(an, ph, lx.PART_MODIFIERS):
                 continue
-            kind = kind or lx.EVENT_KIND_WITH[tok.lemma]
-            if tok.lemma == "день" and has_words(an, ph, ("культура",)):
+            kind = kind or lx.EVENT_KIND_WITH[lemma]
+            if lemma == "день" and has_words(an, ph, ("культура",)):
                 if "plur" not in noun_target(tok)[0]:
                     continue  # "Дню работников культуры" is a holiday, "Дни культуры" a festival
                 kind = "festival"
-            named_by_special = special is not None and tok.lemma != "стол"
+            if special is None and kind in lx.PARTICIPANT_GENITIVE_KINDS:
+                without_participants(an, ph)
+            named_by_special = special is not None and lemma != "стол"
             if not named_by_special and not descriptive(an, ph, kind):
                 continue
+            later_occurrence(an, ph, sent.first)
             out.append(phrase_mention(an, ph, "EVENT", event_attrs(an, ph, kind)))
+    out = [e for e in out if not in_topic_of(an, e, out)]
     return out + title_mentions(an, out)
+
+
+def series_noun(an: Analysis, ph: Phrase, first: int) -> int | None:
+    """`цикл вебинаров`, `серии мастер-классов`: the series noun right before a plural
+    event noun (and its modifiers) names the event."""
+    k = ph.first - 1
+    if k < first or an.tokens[ph.head].feats.get("Case") != "Gen":
+        return None
+    tok = an.tokens[k]
+    return k if tok.lemma in lx.SERIES_HEADS and tok.pos == "NOUN" else None
+
+
+def readings(an: Analysis, i: int, first: int, last: int) -> list[Mention]:
+    """`онлайн-чтения «Поэты двух берегов»`, `Абаевские чтения`, `чтения по сказкам ...`:
+    readings are one event with a title, a topic or a proper name; not habitual
+    (`громкие чтения, книжные обзоры и викторины`) nor a genitive (`праздник чтения`)."""
+    tok = an.tokens[i]
+    if tok.feats.get("Number") != "Plur" \
+            and not tok.text.lower().endswith(("чтений", "чтениях", "чтениям", "чтениями")):
+        return []
+    ph = grow(an, i, first, last, mode="event")
+    prev = an.tokens[ph.first - 1] if ph.first > first else None
+    if prev is not None and prev.pos in ("NOUN", "PROPN") and not adjectival(prev):
+        return []  # "праздник чтения", "марафон громких чтений": the complement of a noun
+    right = an.tokens[i + 1:ph.last]
+    sent_first = an.sents[tok.sent].first
+    proper = any(t.text[:1].isupper() and t.i != sent_first for t in an.tokens[ph.first:i])
+    if not (ph.title or proper or (right and right[0].text.lower() == "по")):
+        return []
+    return [phrase_mention(an, ph, "EVENT", event_attrs(an, ph, "reading"))]
+
+
+def without_participants(an: Analysis, ph: Phrase) -> None:
+    """`стажировка специалистов Костанайской ОУНБ`: people in the genitive right after the
+    event noun are its participants, outside the span (GUIDE §2), unless a title follows."""
+    k = ph.head + 1
+    if ph.title or k >= ph.last:
+        return
+    noun = genitive_np(an, k, ph.last)
+    if noun is not None and an.tokens[noun].lemma in lx.PARTICIPANT_NOUNS \
+            and an.tokens[noun].feats.get("Number") == "Plur":
+        ph.last = k
+
+
+def later_occurrence(an: Analysis, ph: Phrase, first: int) -> None:
+    """`Следующий методический день`: the determiner of a later occurrence is inside the
+    span of a mention that is descriptive without it (GUIDE §2)."""
+    k = ph.first - 1
+    if k >= first and an.tokens[k].lemma in lx.LATER_OCCURRENCE \
+            and an.tokens[k].feats.get("Case") == an.tokens[ph.head].feats.get("Case"):
+        ph.first = k
+
+
+def in_topic_of(an: Analysis, e: Mention, events: list[Mention]) -> bool:
+    """`экскурсия по экспозиции о ...`: an untitled event inside another event's topic
+    complement is the topic, not an event of its own."""
+    if "title" in e.attrs:
+        return False
+    for o in events:
+        if o.start < e.start and e.end <= o.end:
+            between = an.text[o.start:e.start].lower().split()
+            if any(w in ("по", "о", "об") for w in between):
+                return True
+    return False
 
 
 def singular_modifiers(an: Analysis, ph: Phrase) -> bool:
@@ -469,6 +741,8 @@ def is_plural(tok: Token) -> bool:
     if tok.feats.get("Number") != "Plur" or tok.text.isupper():
         return False
     parses = [p for p in parse_word(tok.text.lower()) if p.tag.POS == "NOUN"]
+    # (a guessed indeclinable reading is every number: `вебинара` unknown to the dictionary)
+    parses = [p for p in parses if "Fixd" not in p.tag] or parses
     return not parses or any(p.tag.number == "plur" for p in parses)
 
 
@@ -544,7 +818,8 @@ def org_head(tok: Token) -> bool:
     return tok.lemma in lx.ORG_HEADS or tok.text in lx.ORG_ABBREVIATIONS
 
 
-def org_mentions(an: Analysis, person_starts: set[int]) -> list[Mention]:
+def org_mentions(an: Analysis, person_starts: set[int],
+                 titles_taken: set[int] = frozenset()) -> list[Mention]:
     out = []
     for sent in an.sents:
         i = sent.first
@@ -556,7 +831,12 @@ def org_mentions(an: Analysis, person_starts: set[int]) -> list[Mention]:
             mode = "unit" if tok.lemma in lx.UNIT_HEADS else "org"
             if tok.lemma in lx.BODY_HEADS:
                 mode = "body"
-            ph = grow(an, i, sent.first, sent.last, mode=mode, person_starts=person_starts)
+            # an abbreviated name before an event's title (`вебинаров НАБ «...»`) does not
+            # take it; a body (`комиссии акции «...»`) or a legal form (`МБУК «...»`) does
+            taken = titles_taken if tok.text.isupper() and tok.text not in lx.LEGAL_FORMS \
+                else frozenset()
+            ph = grow(an, i, sent.first, sent.last, mode=mode, person_starts=person_starts,
+                      titles_taken=taken)
             if has_words(an, ph, lx.NOT_ORG_MODIFIERS) and ph.first < ph.head:
                 i += 1  # "электронная библиотека", "модельной библиотеки": not an organisation
                 continue
@@ -656,10 +936,12 @@ def phrase_mention(an: Analysis, ph: Phrase, etype: str, attrs: dict) -> Mention
     first = an.tokens[ph.first]
     sent_start = ph.first == an.sents[first.sent].first
     # GUIDE §3: a common noun's capital that only starts a sentence is lowered
+    # (a title line is lowered too, `Методический день` -> `методический день`; a named
+    # day keeps its capital: `День методиста`)
     lower = etype == "PROFESSION" or (
         etype == "EVENT" and sent_start and first.lemma not in lx.CAPITALISED_LEVELS
-        and first.sent > 0  # a title line keeps its capitals
-        and an.text[:first.start].rstrip()[-1:] in (".", "!", "?", "\n", ""))
+        and first.lemma != "день"
+        and an.text[:first.start].rstrip(" \t\u00a0")[-1:] in (".", "!", "?", "\n", ""))
     normal = phrase_normal(an, ph.first, ph.head, ph.last, lower_first=lower)
     return Mention("", etype, start, end, an.text[start:end], normal, attrs=attrs)
 
@@ -667,14 +949,17 @@ def phrase_mention(an: Analysis, ph: Phrase, etype: str, attrs: dict) -> Mention
 # --- phrase growth -------------------------------------------------------------------------
 
 def grow(an: Analysis, i: int, first: int, last: int, mode: str,
-         person_starts: set[int] = frozenset()) -> Phrase:
-    """The phrase around head i. mode: event | org | unit | body | post."""
-    left = left_edge(an, i, first)
+         person_starts: set[int] = frozenset(), titles_taken: set[int] = frozenset()) -> Phrase:
+    """The phrase around head i. mode: event | org | unit | body | post. titles_taken:
+    token indices of titles that belong to an event around the phrase."""
+    left = left_edge(an, i, first, event=mode == "event")
     ph = Phrase(left, i, i + 1)
     k = i + 1
     steps = 0
     while k < last and steps < 12:
         steps += 1
+        if k in titles_taken:
+            break  # "цикла вебинаров НАБ «...»": the title is the event's, not НАБ's
         nxt = extend_once(an, ph, k, last, mode, person_starts)
         if nxt is None:
             break
@@ -693,6 +978,8 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return None
     end = quoted(an, k, last)
     if end is not None:
+        if mode in ("org", "unit") and end == k + 3 and NICKNAME.match(an.tokens[k + 1].text):
+            return None  # "отдел краеведения «Пушкинки»": the parent library, not a name
         ph.title = (k, end)
         return end
     if tok.text.lower() in ("им", "имени", "им."):
@@ -766,6 +1053,8 @@ def can_be_genitive(word: str) -> bool:
 def stops_before(an: Analysis, noun: int, mode: str) -> bool:
     """A unit's name stops before its parent organisation (GUIDE §2, unit and parent)."""
     tok = an.tokens[noun]
+    if mode in ("org", "unit") and tok.lemma in lx.PARENT_BODIES:
+        return True
     if mode == "unit" and tok.feats.get("Number") != "Plur" and (tok.lemma in lx.LIBRARY_HEADS or tok.text in lx.ORG_ABBREVIATIONS
                            or tok.lemma in ("университет", "министерство", "управление")):
         return True
@@ -781,6 +1070,8 @@ def topic_end(an: Analysis, k: int, last: int, case: str = "Dat") -> int | None:
         j += 1
     if j >= last or an.tokens[j].pos not in ("NOUN", "PROPN") or an.tokens[j].feats.get("Case") != case:
         return None
+    if an.tokens[j].lemma in lx.PLACE_TOPICS:
+        return None  # "экскурсия по библиотеке": a place walked through, not a topic
     j += 1
     while j < last:
         noun = genitive_np(an, j, last)
@@ -790,10 +1081,30 @@ def topic_end(an: Analysis, k: int, last: int, case: str = "Dat") -> int | None:
                 noun = genitive_np(an, j + 1, last)
             elif word in ("с", "со"):  # "по работе с электронными каталогами"
                 noun = np_in_case(an, j + 1, last, "Ins")
+            elif word in ("в", "во"):  # "по поиску в электронном каталоге"
+                noun = topic_locative(an, j + 1, last)
+            elif word in ("о", "об") and case == "Dat":  # "экскурсия по экспозиции о ..."
+                noun = np_in_case(an, j + 1, last, "Loc")
+                noun = noun if noun is not None and an.tokens[noun].text.islower() else None
             if noun is None:
                 break
         j = noun + 1
     return j
+
+
+def topic_locative(an: Analysis, k: int, last: int) -> int | None:
+    """`по ведению страниц в социальных сетях`, `о роли служб в цифровизации библиотек`:
+    a locative of a common noun continues a topic; a place, a venue, a time or a frame
+    (`в г. Омске`, `в зале`, `в 2024 году`, `в рамках`, `в онлайн-формате`) does not."""
+    noun = np_in_case(an, k, last, "Loc")
+    if noun is None:
+        return None
+    tok = an.tokens[noun]
+    if not tok.text.islower() or tok.lemma in lx.NOT_TOPIC_LOCATIVES or tok.lemma in lx.ORG_HEADS \
+            or len(tok.text) < 3 or tok.text in phrases.MARKERS \
+            or any(an.tokens[x].text[:1].isdigit() for x in range(k, noun)):
+        return None
+    return noun
 
 
 def np_in_case(an: Analysis, k: int, last: int, case: str) -> int | None:
@@ -907,6 +1218,8 @@ def settle(cands: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]
         p.start <= m.start and m.end <= p.end for p in places))]
     kept = [m for m in kept if not (m.type == "LOCATION" and any(
         p.start <= m.start and m.end <= p.end for p in persons))]  # nor "Абенова" a place
+    kept = [m for m in kept if not (m.type == "PERSON" and any(  # "Мальцева" inside the
+        p is not m and p.start <= m.start and m.end <= p.end for p in persons))]  # full name
     for m in kept:
         m.attrs.pop("source", None)
     return sorted(kept, key=lambda m: (m.start, -m.end, m.type))

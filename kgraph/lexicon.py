@@ -3,6 +3,8 @@
 Kept apart from the rules so that a methodologist can extend them without reading code.
 """
 
+import re
+
 # event head lemma -> event kind (kg: event class key, see rdf.EVENT_KINDS)
 EVENT_HEADS = {
     "съезд": "congress",
@@ -41,7 +43,46 @@ EVENT_HEADS = {
     "церемония": "ceremony",
     "лаборатория": "section",
     "дискуссия": "round_table",
+    "экскурсия": "excursion",
+    "салон": "book_fair",
+    "гостиная": "meeting",
+    "флешмоб": "campaign",
+    "слет": "meeting",
+    "биеннале": "exhibition",
 }
+
+# nouns of a series of events: `цикл вебинаров «...»`, `серия мастер-классов по ...` is
+# one event named by the series noun (GUIDE §4: a series is one id as a whole)
+SERIES_HEADS = {"цикл", "серия"}
+# readings as one event: `онлайн-чтения «...»`, `Абаевские чтения`, `чтения по сказкам`
+READINGS = re.compile(r"^(?:онлайн-)?чтени(?:я|й|ях|ям|ями)$")
+# people in the genitive after an event noun are its participants, not its name
+# (`стажировка специалистов ОУНБ`, GUIDE §2: participants are outside the span)
+PARTICIPANT_NOUNS = {"специалист", "сотрудник", "библиотекарь", "методист", "руководитель",
+                     "работник", "директор", "заведующий", "студент", "школьник", "учащийся",
+                     "читатель", "волонтер", "педагог", "учитель", "участник", "член",
+                     "коллега", "представитель"}
+# kinds whose genitive of people is their participants, not part of a name (a forum,
+# congress or seminar of librarians is named so: `форум молодых библиотекарей`)
+PARTICIPANT_GENITIVE_KINDS = {"training", "lecture", "master_class", "excursion"}
+# a later occurrence named with its descriptive words (`Следующий методический день`):
+# the determiner is part of the span (GUIDE §2)
+LATER_OCCURRENCE = {"следующий", "будущий", "предстоящий"}
+# what a `по ...` complement of an event names when it is a place, not a topic
+# (`экскурсия по библиотеке`, `по городу`)
+PLACE_TOPICS = {"библиотека", "музей", "город", "село", "район", "область", "территория",
+                "улица", "здание", "зал"}
+# the nouns of a locative that is no part of a topic (`семинар по X в онлайн-формате`,
+# `в рамках`, `в зале`): places, venues, time, frames
+NOT_TOPIC_LOCATIVES = {"рамка", "формат", "онлайн-формат", "режим", "ход", "течение",
+                       "период", "время", "зал", "здание", "помещение", "регион", "страна",
+                       "местность", "столица", "аул", "село", "город", "поселок", "район",
+                       "область", "республика", "мир", "стена", "день", "год", "месяц",
+                       "неделя", "сентябрь", "октябрь", "ноябрь", "декабрь", "январь",
+                       "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+                       "библиотека", "центр", "музей", "университет", "школа", "колледж",
+                       "отдел", "сектор", "филиал", "площадка", "сайт", "эфир", "зона",
+                       "пространство", "число", "часть", "состав"}
 
 # "круглый стол", "День методиста", "Дни культуры": heads that need a particular modifier
 EVENT_HEADS_WITH = {
@@ -68,7 +109,8 @@ NOT_DESCRIPTIVE = {"небольшой", "большой", "очный", "сов
 # a later or future occurrence of an event named earlier, not the same one
 ANOTHER_OCCURRENCE = {"следующий", "очередной", "будущий", "ближайший", "предыдущий", "прошлый"}
 # kinds whose genitive complement is their topic ("выставка факсимильных изданий")
-TOPIC_GENITIVE_KINDS = {"exhibition", "book_fair", "contest", "festival", "congress"}
+TOPIC_GENITIVE_KINDS = {"exhibition", "book_fair", "contest", "festival", "congress", "forum",
+                        "conference"}
 # meetings that are parts of the event around them, not events of their own
 PART_MODIFIERS = {"пленарный", "секционный"}
 
@@ -87,6 +129,9 @@ ORG_HEADS = {
 }
 # a unit: its span stops before its parent organisation (GUIDE §2)
 UNIT_HEADS = {"отдел", "сектор", "центр", "служба", "кафедра", "филиал", "лаборатория"}
+# governing bodies: an organisation named before them in the genitive is their unit and
+# stops before them (`управлением культуры [акимата Костанайской области]`)
+PARENT_BODIES = {"акимат", "администрация", "министерство", "правительство", "мэрия"}
 # bodies whose name includes the parent ("Совет КБС", "комиссия акции ...")
 BODY_HEADS = {"совет", "комиссия", "секция", "крыло", "правление", "жюри"}
 LIBRARY_HEADS = {
@@ -117,6 +162,9 @@ POST_MODIFIERS = {"главный", "ведущий", "старший", "ген�
                   "исполнительный", "почетный", "заслуженный", "младший"}
 
 
+# legal forms: an abbreviation that takes the quoted name after it (`МБУК «ЦБС»`)
+LEGAL_FORMS = {"МБУК", "ГККП", "КГУ", "ГУ", "РГКП", "КГКП", "ТОО", "АО", "МБУ", "ГБУК", "ГУК",
+               "ГБУ", "МКУК", "ОО", "РОО", "ОФ", "НАО"}
 # generic abbreviations: an organisation only inside a post phrase (GUIDE §2, bare nouns)
 GENERIC_ABBREVIATIONS = {"ЦБС", "ЦРБ", "ЦГБ", "ЦДБ", "ОУНБ", "ЦБ"}
 # modifiers that make a library noun a resource or a type, not an organisation

@@ -19,6 +19,8 @@ TIME_LEMMAS = {"январь", "февраль", "март", "апрель", "м
 ROMAN = re.compile(r"^[IVXLCІ]+$")
 QUOTES = {"«": "»", '"': '"', "„": "“", "“": "”"}
 DASHES = {"-", "–", "—"}
+# abbreviations before a full stop that mark a place, not a noun of a name
+MARKERS = {"г", "гг", "с", "п", "пос", "ст", "обл", "им", "ул", "д", "мкр", "р", "рн", "вв", "тыс"}
 ADJ_LIKE = {"ADJ", "DET"}
 
 
@@ -47,9 +49,11 @@ def adjectival(tok: Token) -> bool:
     """Adjective by form, whatever the tagger says (`практической` tagged NOUN after a
     typo, `Павлодарскую` tagged PROPN)."""
     if tok.pos in ADJ_LIKE:
-        return bool(ADJ_LEMMA.search(tok.lemma)) or not tok.lemma.isalpha()
-    if tok.pos == "PROPN":
-        return bool(PLACE_ADJ.search(tok.text))
+        # (a hyphenated noun tagged ADJ is no adjective: `инженер-программист`)
+        return bool(ADJ_LEMMA.search(tok.lemma)) or not tok.lemma.replace("-", "").isalpha()
+    if tok.pos == "PROPN":  # (`Модератором` at a sentence's start is no adjective)
+        return bool(PLACE_ADJ.search(tok.text)) and any(
+            p.tag.POS in ("ADJF", "PRTF") for p in parse_word(tok.text.lower()))
     return tok.pos == "NOUN" and bool(ADJ_LEMMA.search(tok.lemma)) and tok.text[-2:] in ADJ_ENDINGS
 
 
@@ -60,14 +64,18 @@ ADJ_ENDINGS = {"ой", "ая", "ий", "ый", "ое", "ее", "ые", "ие", "
                "го", "му", "ей", "ом", "ем"}
 
 
+ADJ_FORM = re.compile(r"(?:ий|ый|ой|ая|яя|ое|ее|ые|ие|ого|его|ому|ему|ым|им|ом|ем|ую|юю|ых|их|ыми|ими)$")
+
+
 def is_modifier(tok: Token) -> bool:
     """An agreeing left modifier: adjective, participle (full form), ordinal."""
     if tok.lemma in DEICTIC or tok.lemma in NOT_MODIFIERS:
         return False
     if adjectival(tok):
         return True
-    if tok.pos == "VERB" and tok.feats.get("VerbForm") == "Part" and tok.feats.get("Case"):
-        return True
+    if tok.pos == "VERB" and tok.feats.get("VerbForm") == "Part" and tok.feats.get("Case") \
+            and ADJ_FORM.search(tok.text.lower()):
+        return True  # (not `инженер-программист` tagged a participle)
     return is_roman(tok)
 
 
@@ -79,14 +87,19 @@ DEICTIC = {"этот", "тот", "такой", "следующий", "данны
            "который", "её", "его", "их", "ее", "один", "другой"}
 
 
-def left_edge(an: Analysis, i: int, first: int) -> int:
-    """Index of the leftmost agreeing modifier of the head at i."""
+def left_edge(an: Analysis, i: int, first: int, event: bool = False) -> int:
+    """Index of the leftmost agreeing modifier of the head at i; event: an instrumental
+    before an event noun in another case is the predicate of a role, not a modifier
+    (`Ведущей семинара была`, `Модератором вебинара стала`)."""
     j = i
-    head_case = an.tokens[i].feats.get("Case")
+    head = an.tokens[i]
+    head_case = head.feats.get("Case")
     while j - 1 >= first:
         tok = an.tokens[j - 1]
         if tok.pos == "VERB" and tok.feats.get("Case") != head_case:
             break  # "посвященных Дням культуры": the participle governs, it does not agree
+        if event and tok.feats.get("Case") == "Ins" and head_case not in (None, "Ins"):
+            break
         if is_modifier(tok):
             j -= 1
         elif (tok.text in DASHES and j - 2 >= first and an.tokens[j - 2].text.lower().endswith("о")
@@ -136,8 +149,8 @@ def genitive_np(an: Analysis, k: int, last: int) -> int | None:
         return None
     tok = an.tokens[j]
     if len(tok.text) == 1 or (j + 1 < last and an.tokens[j + 1].text == "." and tok.text.islower()
-                              and len(tok.text) <= 4):
-        return None  # "г." / "обл." are markers, not nouns
+                              and tok.text in MARKERS):
+        return None  # "г." / "обл." are markers, not nouns (a sentence's last `дела.` is one)
     if tok.lemma in TIME_LEMMAS or (j > 0 and an.tokens[j - 1].pos == "NUM" and tok.text.islower()):
         return None  # "библиотеки 2 февраля": a date, not a complement
     if nounish(tok) and (case_of(tok) == "Gen" and form_allows_genitive(tok.text) or is_abbrev(tok)):
@@ -203,7 +216,7 @@ def is_name_word(tok: Token) -> bool:
 def inflect_word(word: str, pos: str, feats: dict, target: set) -> str:
     """`word` in the grammemes `target` (e.g. {"nomn", "sing"}), keeping its letter case."""
     lowered = word.lower()
-    form = _inflect(lowered, pos, feats.get("Case"), frozenset(target))
+    form = _inflect(lowered, pos, feats.get("Case"), frozenset(target), word.islower())
     if form is None:
         return word
     return match_case(word, form)
@@ -214,10 +227,19 @@ POS_OC = {"NOUN": {"NOUN"}, "PROPN": {"NOUN"}, "ADJ": {"ADJF"}, "DET": {"ADJF", 
           "VERB": {"PRTF"}}
 
 
+# readings a common noun written in lower case does not have: a guessed first name or an
+# indeclinable (`вебинар` is no feminine name `Вебинара` in the genitive plural)
+PROPER_GUESSES = {"Name", "Surn", "Patr", "Fixd", "Geox"}
+
+
+def common_parses(parses) -> list:
+    return [p for p in parses if not PROPER_GUESSES & p.tag.grammemes] or list(parses)
+
+
 @lru_cache(maxsize=100_000)
-def _inflect(word: str, pos: str, case: str | None, target: frozenset) -> str | None:
+def _inflect(word: str, pos: str, case: str | None, target: frozenset, common: bool = False) -> str | None:
     morph = get_pymorphy()
-    parses = parse_word(word)
+    parses = common_parses(parse_word(word)) if common else parse_word(word)
     wanted = POS_OC.get(pos, set())
     oc_case = CASES.get(case or "")
     best = None
@@ -232,7 +254,7 @@ def _inflect(word: str, pos: str, case: str | None, target: frozenset) -> str | 
         best = p
         break
     if best is None and wanted:
-        return _inflect(word, "", case, target)  # "заведующего": a participle used as a noun
+        return _inflect(word, "", case, target, common)  # "заведующего": a participle used as a noun
     if best is None:
         return None
     target = set(target)
@@ -244,16 +266,18 @@ def _inflect(word: str, pos: str, case: str | None, target: frozenset) -> str | 
 
 def noun_target(tok: Token) -> tuple[set, str | None]:
     """Grammemes for the nominative of a head noun, and its gender for agreement."""
-    target, gender = _noun_target(tok.text.lower(), tok.feats.get("Number"), tok.feats.get("Case"))
+    target, gender = _noun_target(tok.text.lower(), tok.feats.get("Number"), tok.feats.get("Case"),
+                                  tok.text.islower())
     return set(target), gender
 
 
 @lru_cache(maxsize=50_000)
-def _noun_target(word: str, tagged_number: str | None, tagged_case: str | None):
+def _noun_target(word: str, tagged_number: str | None, tagged_case: str | None, common: bool = False):
     morph = get_pymorphy()
     number = "plur" if tagged_number == "Plur" else "sing"
     case = CASES.get(tagged_case or "")
     nouns = [p for p in parse_word(word) if p.tag.POS == "NOUN"]
+    nouns = common_parses(nouns) if common else nouns
     agreeing = [p for p in nouns if p.tag.case == case] or nouns
     gender = agreeing[0].tag.gender if agreeing else None
     if agreeing and all(p.tag.number == "plur" for p in agreeing):

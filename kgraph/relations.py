@@ -63,7 +63,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kgraph.analyse import Analysis, Token
+from kgraph.analyse import Analysis, Token, parse_word
 from kgraph.model import RELATION_TYPES, Mention, Relation, Report
 
 # ---------------------------------------------------------------------------
@@ -88,10 +88,13 @@ PARTICIPATE_EXPLICIT = {"побывать", "посетить", "выезжат�
 # speaking at an event: the speaker role
 SPEAK = {"выступить", "выступать", "рассказать", "рассказывать", "доложить",
          "поделиться", "презентовать", "говорить", "познакомить", "ознакомить",
-         "прочитать", "представить", "изложить", "пересказать", "отчитаться"}
+         "прочитать", "представить", "изложить", "пересказать", "отчитаться", "зачитать"}
+# remarks: speaking only where the text is a meeting's record (an in-house day in focus)
+REMARK = {"добавить", "отметить", "напомнить", "подчеркнуть", "сообщить", "пояснить"}
 # other acts at an event that make the actor a participant
 ACT = {"открыть", "завершить", "закрыть", "обратиться", "приветствовать", "вручить",
-       "получить", "вести", "подготовить", "сделать", "провести", "занять", "присудить",
+       "получить", "вести", "подготовить", "сделать", "провести", "проводить", "занять",
+       "присудить",
        "наградить", "поздравить",
        # imperfective, as converbs: `Открывая семинар, директор X отметила`
        "открывать", "завершать", "закрывать", "обращаться", "вручать", "приветствовать"}
@@ -113,13 +116,17 @@ ROLE_NOUNS = {"модератор": "moderator", "ведущий": "moderator", 
               "победитель": "participant", "призер": "participant", "лауреат": "participant",
               "обладатель": "participant", "дипломант": "participant",
               "финалист": "participant", "докладчик": "speaker", "спикер": "speaker",
-              "эксперт": "speaker", "организатор": "organiser"}
+              "эксперт": "speaker", "организатор": "organiser", "слушатель": "participant",
+              "стажер": "participant", "лектор": "speaker",
+              # who trains at a seminar conducts it: ORGANIZES and PARTICIPANT_IN
+              "тренер": "trainer"}
 # feminine forms of the role nouns read as the role (`Участницей стала`,
 # `Обладательницей Гран-при стала`, `Гостьей вечера была`)
 ROLE_FEMININE = {"участница": "участник", "победительница": "победитель",
                  "обладательница": "обладатель", "гостья": "гость", "докладчица": "докладчик",
                  "финалистка": "финалист", "дипломантка": "дипломант", "призерка": "призер",
-                 "лауреатка": "лауреат", "модераторка": "модератор"}
+                 "лауреатка": "лауреат", "модераторка": "модератор",
+                 "слушательница": "слушатель", "стажерка": "стажер"}
 # roles that stand in the nominative next to their holder: `участники семинара X`,
 # `X – участник конкурса`, `победитель конкурса X`
 NOMINATIVE_ROLES = {"участник", "победитель", "призер", "лауреат", "обладатель", "дипломант",
@@ -138,7 +145,7 @@ ALL_TRIGGERS = (SPEAK | ACT | PARTICIPATE | PARTICIPATE_EXPLICIT | set(ROLE_NOUN
                 | ARRIVE)
 # organising: `организовали`, `организатором выступил`, `провела конференцию`
 ORGANISE = {"организовать", "провести", "проводить", "проводиться", "подготовить",
-            "координировать", "представить", "организовывать"}
+            "координировать", "представить", "организовывать", "составить"}
 # planning, not doing: `предложил провести`, `решено провести`
 PLAN = {"предложить", "решить", "планировать", "собираться", "договориться", "обещать",
         "пригласить", "попросить", "решено", "намереваться", "готовиться", "запланировать"}
@@ -165,7 +172,9 @@ EVENT_ANAPHORS = {"семинар", "форум", "конференция", "к�
                   # parts and stages: `Этап организовала`, `Секцию модерировала`
                   "этап", "тур", "секция", "мастер-класс", "практикум", "консультация",
                   "дискуссия", "финал", "экскурсия", "смотр", "олимпиада", "викторина",
-                  "ярмарка", "сессия", "слет", "день"}
+                  "ярмарка", "сессия", "слет", "день",
+                  # a series: `Завершил цикл X, проведший вебинар ...`
+                  "цикл", "серия", "флешмоб", "салон", "гостиная"}
 ANAPHOR_SAME = {"экспозиция": "выставка", "конкурсный": "конкурс", "круглый": "стол",
                 "обучение": "*", "стажировка": "*", "мероприятие": "*", "вечер": "*",
                 "открытие": "*", "закрытие": "*", "праздник": "*"}
@@ -194,6 +203,19 @@ PART_EVENTS = {"мастер-класс", "практикум", "лекция", 
                "площадка", "лаборатория", "презентация"}
 # wholes that a part never extends to: a campaign or series as a whole
 SERIES_EVENTS = {"акция", "цикл", "серия", "проект", "программа", "марафон"}
+# a series of events named by its series noun: opening or closing it is done by its
+# first or last part, which the actor attends, not the series as a whole
+SERIES_NOUNS = {"цикл", "серия"}
+OPEN_CLOSE = {"открыть", "завершить", "закрыть", "открывать", "завершать", "закрывать",
+              "начать", "продолжить"}
+# what an exhibitor shows at a fair: `стенд подготовили две библиотеки`, `представила
+# свои издания` (GUIDE §6: it presented an exhibit there)
+EXHIBITS = {"стенд", "экспозиция", "коллекция", "издание", "книга", "продукция"}
+SHOW = {"подготовить", "представить", "презентовать", "показать", "привезти", "выставить"}
+# in-house days where the staff report (`методический день`, `производственная учеба`)
+INHOUSE_DAYS = {"день", "учеба", "учёба"}
+# watching an event together: `организовала коллективный просмотр вебинара`
+VIEWING = {"просмотр", "трансляция"}
 # editions and local stages of a series
 EDITION_EVENTS = {"этап", "тур"}
 CONTEST_EVENTS = {"конкурс", "олимпиада", "чемпионат", "викторина"}
@@ -225,6 +247,10 @@ REGION_WORDS = {"область", "обл", "край", "район", "респ�
                 "монголия", "татарстан", "башкортостан", "удмуртия", "алтай", "абай"}
 SETTLEMENT_RE = re.compile(r"^(г|с|пос|п|ст|д|аул|село|город|поселок)\.?\s*[А-ЯЁA-Z]", re.I)
 
+# nouns of time that take no organisation in the genitive
+TIME_NOUNS = {"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+              "октябрь", "ноябрь", "декабрь", "год", "неделя", "месяц", "весна", "лето", "осень",
+              "зима", "квартал", "полугодие"}
 PREPOSITIONS = {"к", "с", "со", "у", "от", "для", "о", "об", "обо", "про", "по", "из", "без",
                 "между", "при", "за", "перед", "над", "под", "через", "в", "во", "на"}
 REL_WORDS = {"который"}
@@ -233,6 +259,19 @@ WHERE_WORDS = {"где", "куда", "откуда"}
 
 def _norm(s: str) -> str:
     return s.lower().replace("ё", "е")
+
+
+ANAPHOR_PREFIXES = frozenset(w[:4] for w in EVENT_ANAPHORS | PART_EVENTS)
+
+
+def _known_lemma(word: str) -> str:
+    """The dictionary's lemma of an event noun the tagger did not know (cached parses)."""
+    if word in EVENT_ANAPHORS or word in PART_EVENTS:
+        return word
+    for p in parse_word(word):
+        if p.tag.POS == "NOUN" and (p.normal_form in EVENT_ANAPHORS or p.normal_form in PART_EVENTS):
+            return p.normal_form
+    return word
 
 
 def _adjective_like(t: Token) -> bool:
@@ -269,6 +308,7 @@ class Clause:
     heading: bool = False  # on a title or date line
     mentions: list[Mention] = field(default_factory=list)
     subject_rel: bool = False  # `, который/которая ...` in the nominative: the anchor acts
+    prep_rel: bool = False  # `, благодаря которой ...`: the anchor is no actor
     # filled by the event walk
     focus: Mention | None = None
     # memoised word sets (clauses do not change once built): see _pred_lemmas
@@ -283,6 +323,9 @@ class Doc:
         self.an, self.report, self.text = an, report, an.text
         # lemmas and words are read hundreds of thousands of times per batch: once here
         self._lemmas = [ROLE_FEMININE.get(_norm(t.lemma), _norm(t.lemma)) for t in an.tokens]
+        for t in an.tokens:  # `вебинара`: a word the tagger did not know, given back as is
+            if self._lemmas[t.i] == _norm(t.text) and self._lemmas[t.i][:4] in ANAPHOR_PREFIXES:
+                self._lemmas[t.i] = _known_lemma(self._lemmas[t.i])
         self._words = [_norm(t.text) for t in an.tokens]
         self.lemma_set = frozenset(self._lemmas)  # lets rules skip a word the report lacks
         self.ms = sorted(mentions, key=lambda m: (m.start, -m.end))
@@ -383,7 +426,7 @@ class Doc:
         h = self.head(m)
         if h is None:
             return ""
-        lem = _norm(h.lemma)
+        lem = self._lemmas[h.i]
         if lem.startswith("онлайн-") and len(lem) > 7:
             lem = lem[7:]
         return lem
@@ -407,8 +450,8 @@ class Doc:
             line = self.text[start:end if end >= 0 else len(self.text)].strip()
             if not line:
                 continue
-            if line[-1] in ".!?…" or len(line) > 160:
-                break
+            if line[-1] in ".!?…:;" or len(line) > 160:
+                break  # (a line opening a list, `выступили:`, is body text too)
             heading_lines.add(no)
         self.heading_lines = heading_lines
 
@@ -719,19 +762,23 @@ def _segment(doc: Doc) -> None:
     """Cut every sentence into clauses (see Clause)."""
     an = doc.an
     line_head = None  # `Выступили:` closing a line: the bulleted lines below are its items
+    carried = None  # the list head of a sentence that ended with `;` (the splitter cuts there)
     for si, s in enumerate(an.sents):
         heading = doc.is_heading(s.start)
         first = an.tokens[s.first].text
         bullet = first in BULLETS or re.fullmatch(r"\d{1,2}[.)]?", first)
         if not bullet:
             line_head = None
+        if carried is not None and "\n" in doc.text[an.tokens[s.first - 1].end:s.start]:
+            carried = None  # a list in running text ends with its line
         cur = Clause(len(doc.clauses), si, "main", heading=heading,
-                     prev=line_head if bullet else None)
+                     prev=line_head if bullet else carried)
         doc.clauses.append(cur)
         main = cur
         if an.tokens[s.last - 1].text == ":":
             line_head = cur.idx
-        list_head = None  # `С отчетами выступили: X; Y; Z`: the items share the head
+        list_head = carried  # `С отчетами выступили: X; Y; Z`: the items share the head
+        carried = None
         i = s.first
         while i < s.last:
             t = an.tokens[i]
@@ -756,6 +803,15 @@ def _segment(doc: Doc) -> None:
                 new = Clause(len(doc.clauses), si, "rel", parent=cur.idx, heading=heading,
                              anchor=_anchor_before(doc, i, rel), where=l1 in WHERE_WORDS)
                 new.subject_rel = rel is not None and rel is n1 and rel.feats.get("Case") == "Nom"
+                new.prep_rel = rel is not None and rel is not n1 and an.tokens[rel.i - 1].pos == "ADP"
+            elif _norm(n1.text) in ("а", "но", "однако") and cur.kind == "rel" \
+                    and cur.anchor is not None and cur.anchor.type == "EVENT" \
+                    and any(_is_predicate(an.tokens[k]) for k in cur.toks) \
+                    and _segment_has_predicate(doc, i + 1, s.last):
+                # `семинаре, где X выступила ..., а Y провела мастер-класс`: the second
+                # conjunct is about the same event
+                new = Clause(len(doc.clauses), si, "rel", parent=cur.parent, heading=heading,
+                             anchor=cur.anchor, where=cur.where, prev=cur.idx)
             elif _norm(n1.text) in ("а", "но", "однако"):
                 new = Clause(len(doc.clauses), si, "main", prev=main.idx, heading=heading)
                 main = new
@@ -767,6 +823,13 @@ def _segment(doc: Doc) -> None:
                              anchor=_anchor_before(doc, i, n1))
             elif l1 in ("что", "чтобы") and n1.pos in ("SCONJ", "PRON"):
                 new = Clause(len(doc.clauses), si, "comp", parent=cur.idx, heading=heading)
+            elif cur.kind == "rel" and _norm(n1.text) == "и" \
+                    and any(_is_predicate(an.tokens[k]) for k in cur.toks) \
+                    and not _segment_has_predicate(doc, i + 1, s.last):
+                # `мастер-класс, который провела X, и викторина «...»`: the comma closes
+                # the relative clause; the conjunct belongs to the clause around it
+                while cur.kind != "main" and cur.parent is not None:
+                    cur = doc.clauses[cur.parent]
             elif _segment_has_predicate(doc, i + 1, s.last):
                 # (a participial clause has its participle for a predicate: `Конкурс,
                 # организованный X, прошел в мае`)
@@ -784,6 +847,8 @@ def _segment(doc: Doc) -> None:
                 doc.clauses.append(new)
                 cur = new
             i += 1
+        if an.tokens[s.last - 1].text == ";" and list_head is not None:
+            carried = list_head
     for m in doc.ms:
         c = doc.clause_of(m)
         if c is not None:
@@ -1119,6 +1184,8 @@ class EventContext:
         self.inhouse: Mention | None = None
         self._walk()
         self.parts: dict[str, list[Mention]] = defaultdict(list)  # part id -> wholes
+        for part, whole in self.closing:
+            self.parts[part.id].append(whole)
         self._stated_parts()
 
     # -- how an event is used in its clause
@@ -1180,11 +1247,20 @@ class EventContext:
         итогам выездов`, `отчет специалистов о поездках ..., в которых они
         участвовали`, `сотрудники отчитались о поездках`."""
         doc = self.doc
+        trips = {"выезд", "поездка", "посещение", "командировка"}
+        if not trips & doc.lemma_set:
+            return None
         for k, s in enumerate(doc.an.sents):
-            lem = {doc.lemma(i) for i in range(s.first, s.last)}
-            if lem & {"выезд", "поездка", "посещение", "командировка"} and \
-                    lem & {"итог", "отчет", "отчитаться", "участвовать", "рассказать"}:
-                return k
+            for i in range(s.first, s.last):
+                if doc.lemma(i) not in trips:
+                    continue
+                # the trips are what is reported (`по итогам выездов`, `отчитались перед
+                # коллегами о поездках`), not a word of another clause (`по итогам защиты
+                # проектов, поскольку такие поездки ...`)
+                if any(doc.lemma(j) in ("итог", "отчет", "отчитаться", "рассказать")
+                       for j in range(max(s.first, i - 5), i)) or any(
+                        doc.lemma(j) == "участвовать" for j in range(i + 1, min(s.last, i + 8))):
+                    return k
         return None
 
     # -- the event each clause is about
@@ -1193,12 +1269,15 @@ class EventContext:
         doc = self.doc
         focus = None
         self.first_focus: Mention | None = None
+        self.closing: list[tuple[Mention, Mention]] = []  # (closing event, the event it closes)
         for c in doc.clauses:
             evs = [e for e in c.mentions if e.type == "EVENT" and doc.is_top(e)
                    and self.context[e.id] == "ok"]
             preds = _pred_lemmas(doc, c)
             new = None
             if evs:
+                # `В рамках этапа X провела конкурс`: a part placed in the focus
+                framed = any(doc.word(i - 1) == "рамках" for i in c.toks)
                 if c.heading and focus is None:
                     new = evs[0]
                 elif c.kind in ("main", "comp") and not c.heading:
@@ -1206,10 +1285,17 @@ class EventContext:
                         new = evs[0]
                     elif (preds & (PARTICIPATE | {"принять", "организовать", "провести"})
                           or _is_role_noun(doc, c, "участник")) and \
-                            doc.event_kind(evs[0]) not in PART_EVENTS:
+                            doc.event_kind(evs[0]) not in PART_EVENTS and not framed:
                         new = evs[0]
                     elif focus is None:
                         new = evs[0]
+                    elif "подвести" in preds and "итог" in _clause_lemmas(doc, c) \
+                            and doc.word(doc.first_tok(evs[0]) - 1) in ("на", "в", "во"):
+                        # `Итоги подвели на празднике чтения`: the closing event of the
+                        # event in focus, and the focus from here on
+                        new = evs[0]
+                        if new.id != focus.id and doc.event_kind(focus) not in SERIES_EVENTS:
+                            self.closing.append((new, focus))
             if new is None and focus is None and c.kind == "rel" and evs and \
                     preds & HAPPEN_INTRANSITIVE:
                 new = evs[0]
@@ -1236,7 +1322,7 @@ class EventContext:
                 for _, w in self.anaphors(c) + [(doc.first_tok(e), e) for e in named]:
                     if w.id != c.anchor.id:
                         self.parts[c.anchor.id].append(w)
-            if not named:
+            if not named and not ("часть" in doc.lemma_set and self.anaphors(c)):
                 continue
             for i in c.toks:
                 if doc.in_mention(i):
@@ -1246,7 +1332,9 @@ class EventContext:
                     whole = self.resolve(c, i + 1) or next(
                         (e for e in named if doc.first_tok(e) == i + 1), None)
                     if whole is not None:
-                        for e in named:
+                        # (`Практикум стал частью семинара «...»`: a part named back)
+                        parts = named + [e for k, e in self.anaphors(c) if k < i]
+                        for e in _uniq(parts):
                             if e.id != whole.id:
                                 self.parts[e.id].append(whole)
                 # `[Неделя] завершилась [квестом]`: the subject closes with its part
@@ -1280,9 +1368,14 @@ class EventContext:
         if lem in EVENT_MOMENTS and (self.resolve(c, i + 1) is not None or any(
                 m.type == "EVENT" for m in doc.tok_mentions.get(i + 1, []))):
             return None  # `закрытие недели`: the genitive names the event
-        if want == "*":
-            return c.focus
         before = [e for e in self.events if e.start < t.start and not doc.inside(e, "ORGANIZATION")]
+        if want == "*":
+            # `Праздник открыл X`: the last празднник named, else the event in focus
+            if lem not in GENERIC_EVENTS and lem not in EVENT_MOMENTS:
+                for e in reversed(before):
+                    if doc.event_kind(e) == lem:
+                        return e
+            return c.focus
         for e in reversed(before):
             kind = doc.event_kind(e)
             if kind == want or kind.startswith(want) or ANAPHOR_SAME.get(kind) == want:
@@ -1591,8 +1684,8 @@ def _subjects(doc: Doc, c: Clause, types=("ORGANIZATION", "PERSON")) -> list[Men
                 continue
             t = doc.tok(prev)
             if t is not None and t.sent == doc.an.tokens[i].sent and not doc.in_mention(prev) \
-                    and t.pos in ("NOUN", "PROPN"):
-                continue  # a genitive complement of a noun
+                    and t.pos in ("NOUN", "PROPN") and doc.lemma(prev) not in TIME_NOUNS:
+                continue  # a genitive complement of a noun (not of `В апреле НАБ провела`)
         out.append(m)
     return out
 
@@ -1606,10 +1699,15 @@ def _genitive_of_noun(doc: Doc, m: Mention) -> bool:
     if posts and posts[0].end <= m.start and doc.last_tok(posts[0]) == doc.first_tok(m) - 1:
         first = posts[0]
     prev = doc.tok(doc.first_tok(first) - 1)
+    if prev is not None and prev.text in ("и", ",") and prev.sent == doc.an.tokens[doc.first_tok(m)].sent:
+        # `произведения Оралхана Бөкея и Василия Шукшина`: the second author too
+        before = [p for p in doc.tok_mentions.get(prev.i - 1, [])
+                  if p.type == "PERSON" and doc.is_top(p) and doc.last_tok(p) == prev.i - 1]
+        return bool(before) and _genitive_of_noun(doc, before[0])
     if prev is None or doc.in_mention(prev.i) or prev.pos != "NOUN" or \
             prev.sent != doc.an.tokens[doc.first_tok(m)].sent:
         return False
-    if _norm(prev.lemma) in TALK_NOUNS | set(ROLE_NOUNS) | {"участие", "присутствие"}:
+    if _norm(prev.lemma) in TALK_NOUNS | set(ROLE_NOUNS) | {"участие", "присутствие", "состав"}:
         return False  # `приняли участие Иванова А.П.`: a surname in -ова may read as Gen
     # only declined words tell the case: an indeclinable surname (`И.В. Ткаченко`) is
     # tagged at random
@@ -1673,8 +1771,43 @@ def _predicate_lemmas(doc: Doc, c: Clause) -> set[str]:
 
 
 def _is_planned(doc: Doc, c: Clause) -> bool:
-    """`предложил провести фестиваль`, `решено провести`, `договорились о школе`."""
+    """`предложил провести фестиваль`, `решено провести`, `договорились о школе` (an
+    announced organiser is one: `Конкурс проведет библиотека` keeps its ORGANIZES)."""
     return bool(_predicate_lemmas(doc, c) & PLAN)
+
+
+def _future(t: Token) -> bool:
+    """A finite verb in the future (`станет`, `пройдет`, `будет`): what is announced."""
+    return t.feats.get("Tense") == "Fut" and t.feats.get("VerbForm") == "Fin" \
+        and t.pos in ("VERB", "AUX")
+
+
+def _plan_start(doc: Doc, c: Clause) -> int | None:
+    """The token of a clause's first planning predicate (`пригласила`, `решено`) or
+    future one (`выступят`, `станет`): what follows it is not attended yet."""
+    for i in c.toks:
+        t = doc.an.tokens[i]
+        if doc.in_mention(i):
+            continue
+        if (doc.lemma(i) in PLAN and (_is_predicate(t) or t.feats.get("VerbForm") == "Inf")) \
+                or _future(t):
+            return i
+    return None
+
+
+def _after_plan(doc: Doc, e: Mention) -> bool:
+    """`... и пригласила коллег на методический день`: an event named after a planning
+    predicate of its clause is planned, not reported."""
+    c = doc.clause_of(e)
+    at = _plan_start(doc, c) if c is not None else None
+    return at is not None and doc.an.tokens[at].start < e.start
+
+
+def _acts_before(doc: Doc, c: Clause, i: int) -> bool:
+    """`Она рассказала о секции ..., и пригласила коллег на ...`: the clause reports an
+    act of its own before the plan (what follows the plan is planned)."""
+    return any(doc.verbal[k] and _is_predicate(doc.an.tokens[k]) and doc.lemma(k) in SPEAK | ACT
+               and not doc.in_mention(k) for k in c.toks if k < i)
 
 
 def _is_negated(doc: Doc, c: Clause) -> bool:
@@ -1699,6 +1832,13 @@ def _clause_events(doc: Doc, ev: EventContext, c: Clause, fallback: bool = True)
         return _uniq(out)
     if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "EVENT":
         return [c.anchor]
+    if c.kind == "rel" and (c.prep_rel or c.where) and c.anchor is not None \
+            and c.anchor.type in ("ORGANIZATION", "LOCATION"):
+        # `о стажировке в Челябинской ОУНБ, в которой участвовала вместе с X`: the
+        # relative clause is about the event held at the place it follows
+        e = _event_before(doc, c.anchor)
+        if e is not None:
+            return [e]
     # a pronoun: `Провела его`, `Его организовали`, `Участие в нем приняли`, `На ней
     # выступил`
     out = [e for _, e in ev.pronouns(c)]
@@ -1732,12 +1872,17 @@ def _object_events(doc: Doc, ev: EventContext, c: Clause, verb_lemmas: set[str])
         return []
     out = []
     for e in ev.explicit(c):
-        if doc.is_top(e) and _is_object(doc, c, e):
+        if doc.is_top(e) and (_is_object(doc, c, e) or _programme_of(doc, doc.first_tok(e))):
             out.append(e)
     for i, e in ev.anaphors(c):
         t = doc.an.tokens[i]
-        if t.feats.get("Case") in ("Nom", "Acc") and doc.word(i - 1) not in PREPOSITIONS \
+        k = i - 1
+        while k > c.toks[0] and doc.an.tokens[k].pos in ("DET", "ADJ") and not doc.in_mention(k):
+            k -= 1  # `на этом вебинаре`: the preposition before the determiner
+        if t.feats.get("Case") in ("Nom", "Acc") and doc.word(k) not in PREPOSITIONS \
                 and doc.lemma(i - 1) not in MATERIAL and doc.lemma(i) not in EVENT_MOMENTS:
+            out.append(e)
+        elif _programme_of(doc, i):
             out.append(e)
     for v in verbs:
         # `Провела его`, `Его организовали`
@@ -1747,6 +1892,13 @@ def _object_events(doc: Doc, ev: EventContext, c: Clause, verb_lemmas: set[str])
                 if e is not None:
                     out.append(e)
     return _uniq(out)
+
+
+def _programme_of(doc: Doc, i: int) -> bool:
+    """`Программу стажировки составила и провела X`: the event at i is the genitive of
+    its programme, and the programme the verb's object (not `в программе праздника`)."""
+    return doc.lemma(i - 1) == "программа" and not doc.in_mention(i - 1) \
+        and doc.word(i - 2) not in PREPOSITIONS and doc.an.tokens[i - 1].feats.get("Case") in ("Acc", "Nom")
 
 
 def _is_object(doc: Doc, c: Clause, e: Mention) -> bool:
@@ -1814,8 +1966,8 @@ def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
         if verbs:
             evs = _object_events(doc, ev, c, verbs)
             if c.kind == "rel" and c.anchor is not None and c.anchor.type == "EVENT" and \
-                    not ev.explicit(c):
-                evs = [c.anchor]
+                    not ev.explicit(c) and not (c.where or c.prep_rel):
+                evs = [c.anchor]  # (`форум, где X представила стенд`: the form is no object)
             if _passive_participle_of_event(doc, ev, c):
                 # `выставка «...», подготовленная отделом редких книг`: the agent in
                 # the instrumental organises the event the participle describes
@@ -1847,7 +1999,9 @@ def _organizes(doc: Doc, ev: EventContext, facts: Facts) -> None:
             for e in evs:
                 for p in partners:
                     facts.add("ORGANIZES", p, e, 3, "organiser")
-                if partners and not [s for s in subjects if s not in partners]:
+                anchor_acts = c.anchor is not None and c.anchor.type in ("ORGANIZATION", "PERSON") \
+                    and (c.kind == "part" or c.subject_rel)
+                if partners and not [s for s in subjects if s not in partners] and not anchor_acts:
                     host = _host(doc, e) or home
                     if host is not None:
                         facts.add("ORGANIZES", host, e, 2, "organiser")
@@ -1894,14 +2048,21 @@ def _role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
     """The role a clause gives its actors, None when it gives no participation; a
     list item after a colon takes the role of its head (`Гостями семинара стали
     специалисты ПОУНБ: [post] X и [post] Y`)."""
-    role = _own_role(doc, c, lem)
-    if role is None and _elliptic(doc, c):
+    if _elliptic(doc, c):  # the head's role noun is read in the head (`Тренерами выступили:`)
         prev = doc.clauses[c.prev]
         role = _own_role(doc, prev, _trigger_lemmas(doc, prev))
-    return role
+        if role is not None:
+            return role
+    return _own_role(doc, c, lem)
 
 
 def _own_role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
+    if {"войти", "состав"} <= lem:
+        body = _possessed_body(doc, c)
+        if body in ("жюри", "комиссия"):
+            return "jury"  # `Жюри возглавила X. В его состав вошли Y и Z`
+        if body == "делегация":
+            return "delegate"
     if "делегация" in lem or "делегат" in lem:
         if lem & {"возглавить", "возглавлять", "глава", "руководитель"}:
             return "head-of-delegation"
@@ -1922,17 +2083,32 @@ def _own_role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
         return "exhibitor"
     if lem & MODERATE:
         return "moderator"
-    if lem & SPEAK or lem & TALK_NOUNS:
-        return "speaker"
+    if lem & SPEAK or lem & TALK_NOUNS or {"предоставить", "слово"} <= lem:
+        return "speaker"  # (`слово было предоставлено поэту X`)
     if "представлять" in lem and "себя" not in lem:
         return "participant"
     if lem & ARRIVE:
         return "guest"
-    if lem & (HONOUR | WIN) or (lem & ELECT and _names_its_event(doc, c, lem)):
+    if lem & (HONOUR | WIN) or (lem & ELECT and _names_its_event(doc, c, lem)) \
+            or _nominated(doc, c, lem):
         return "participant"
     if ("принять" in lem and "участие" in lem) or lem & (PARTICIPATE - {"представлять"}) \
             or lem & ACT or ("войти" in lem and "состав" in lem) or lem & PARTICIPATE_EXPLICIT:
         return "participant"
+    return None
+
+
+def _possessed_body(doc: Doc, c: Clause) -> str | None:
+    """`В его состав вошли`: the jury, commission or delegation of the sentence before
+    that the possessive stands for."""
+    for i in c.toks:
+        if doc.lemma(i) == "состав" and doc.word(i - 1) in ("его", "ее", "её", "их"):
+            sent = doc.an.tokens[i].sent
+            first = doc.an.sents[max(0, sent - 1)].first
+            for k in range(i - 2, first - 1, -1):
+                if doc.lemma(k) in ("жюри", "комиссия", "делегация") and not doc.in_mention(k):
+                    return doc.lemma(k)
+            return None
     return None
 
 
@@ -1948,7 +2124,23 @@ def _wins(doc: Doc, c: Clause, lem: set[str]) -> bool:
     """Contestants who won: `победила X`, `стала победителем`, `лауреатами стали`,
     `X заняла второе место`, `место присуждено X`; they take part in the contest."""
     return bool(lem & WIN) or ("место" in lem and bool(lem & {"занять", "присудить"})) \
-        or any(_is_role_noun(doc, c, n) for n in NOMINATIVE_ROLES - {"участник"})
+        or any(_is_role_noun(doc, c, n) for n in NOMINATIVE_ROLES - {"участник"}) \
+        or _nominated(doc, c, lem)
+
+
+def _nominated(doc: Doc, c: Clause, lem: set[str]) -> bool:
+    """`Лучшим методистом признана X`, `«Открытием года» стала X`: a contestant named in a
+    nomination, when the report names a contest."""
+    if not lem & {"признать", "стать"}:
+        return False
+    nomination = any(  # (`Лучшим` is lemmatised as `хороший`)
+        doc.word(i).startswith(("лучш", "самы")) and not doc.in_mention(i) for i in c.toks) \
+        and "признать" in lem or any(i in doc.in_quotes and not doc.in_mention(i) for i in c.toks)
+    if not nomination:
+        return False
+    end = doc.an.tokens[c.toks[-1]].end
+    return any(e.type == "EVENT" and e.start < end and doc.event_kind(e) in CONTEST_EVENTS
+               for e in doc.ms)
 
 
 def _among_role(doc: Doc, c: Clause) -> str | None:
@@ -2029,12 +2221,40 @@ def _persons(doc: Doc, c: Clause) -> list[Mention]:
             if doc.lemma(i) in TALK_NOUNS and not doc.in_mention(i):
                 out.append(m)
     if c.kind in ("rel", "part") and c.anchor is not None and c.anchor.type == "PERSON" \
-            and (c.kind == "part" or c.subject_rel or not out):
+            and (c.kind == "part" or c.subject_rel or not (out or c.prep_rel)):
         out.insert(0, c.anchor)
+    # `участвовала вместе с А.С. Бөкейхановой`: who did it with the actor did it too
+    for m in _together_with(doc, c, ("PERSON",)):
+        if not any(x.id == m.id for x in out):
+            out.append(m)
     if not out:
         p = _pronoun_subject(doc, c)
         if p is not None:
             out.append(p)
+    return out
+
+
+def _together_with(doc: Doc, c: Clause, types) -> list[Mention]:
+    """`вместе с X`, `совместно с X`: X acts together with the clause's actor (a post
+    between counts: `вместе с методистом ЦБС X`)."""
+    if "вместе" not in doc.lemma_set and "совместно" not in doc.lemma_set:
+        return []
+    out = []
+    for m in c.mentions:
+        if m.type not in types or not doc.is_top(m):
+            continue
+        i = doc.first_tok(m)
+        posts = doc.posts_of.get(m.id, [])
+        if posts and doc.last_tok(posts[0]) == i - 1:
+            i = doc.first_tok(posts[0])
+        if doc.word(i - 1) in ("с", "со") and doc.word(i - 2) in ("вместе", "совместно"):
+            out.append(m)
+    # coordinated: `вместе с X и Y`
+    for m in c.mentions:
+        if m.type in types and doc.is_top(m) and not any(x.id == m.id for x in out) and any(
+                doc.word(doc.first_tok(m) - 1) == "и" and doc.last_tok(x) == doc.first_tok(m) - 2
+                for x in out):
+            out.append(m)
     return out
 
 
@@ -2056,7 +2276,7 @@ def _chosen(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
     cases = set()
     if lem & HONOUR or (lem & ELECT and _names_its_event(doc, c, lem)):
         cases.add("Acc")
-    if lem & GIVE:
+    if lem & GIVE or {"предоставить", "слово"} <= lem:
         cases.add("Dat")
     if not cases:
         return []
@@ -2122,7 +2342,8 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
     takes_part = ("принять" in lem and "участие" in lem) or bool(lem & {"участвовать",
                                                                        "присоединиться"}) \
         or ("занять" in lem and "место" in lem) or _is_role_noun(doc, c, "участник") \
-        or _among_role(doc, c) == "participant" or _wins(doc, c, lem)
+        or _among_role(doc, c) == "participant" or _wins(doc, c, lem) or _exhibits(doc, c, lem) \
+        or ("получить" in lem and bool(lem & PRIZES))  # `Гран-при конкурса получила X`
     awarded = "присудить" in lem
     for m in c.mentions:
         if m.type != "ORGANIZATION" or not doc.is_top(m):
@@ -2136,9 +2357,17 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
             out.append(m)  # `Алтайскую ... библиотеку представляли X и Y`
         elif awarded and case == "Dat" and doc.word(i - 1) not in PREPOSITIONS:
             out.append(m)  # `Второе место присуждено X`
-        elif takes_part and case in ("Nom", None) and \
+        elif takes_part and i not in doc.in_quotes and (case in ("Nom", None) or (
+                i == c.toks[0] and _nominative_form(h))) and \
                 any(x.id == m.id for x in _subjects(doc, c, ("ORGANIZATION",))):
+            # (the tagger's case is wrong at a sentence's start: `Библиотека-филиал №3
+            # стала победителем`; a title is no actor: `издание «Библиотеки ...»`)
             out.append(m)
+    if takes_part:
+        out += _together_with(doc, c, ("ORGANIZATION",))  # `представила издания вместе с НАБ`
+        if not out and c.anchor is not None and c.anchor.type == "ORGANIZATION" \
+                and (c.kind == "part" or c.subject_rel) and _exhibits(doc, c, lem):
+            out.append(c.anchor)  # `библиотека, представившая свои издания`
     if "делегация" in lem and not out and (takes_part or _persons(doc, c)):
         out += _delegation_org(doc, c)
     if _elliptic(doc, c):
@@ -2147,6 +2376,25 @@ def _orgs_participating(doc: Doc, c: Clause, lem: set[str]) -> list[Mention]:
         if prev_lem & {"присудить"} or {"занять", "место"} <= prev_lem:
             out += [m for m in c.mentions if m.type == "ORGANIZATION" and doc.is_top(m)]
     return _uniq(out)
+
+
+def _nominative_form(t: Token | None) -> bool:
+    """The word form can be a nominative whatever the tagger says (`Библиотека-филиал №3
+    стала победителем` came out genitive at the start of a sentence)."""
+    if t is None or t.text.isupper():
+        return False
+    word = _norm(t.text)
+    return any(p.tag.case == "nomn" for p in parse_word(word)) or (
+        "-" in word and all(any(p.tag.case == "nomn" for p in parse_word(part))
+                            for part in word.split("-")))
+
+
+def _exhibits(doc: Doc, c: Clause, lem: set[str]) -> bool:
+    """`Казахстанский стенд подготовили две библиотеки`, `где Гоголевка представила свои
+    издания`: showing an exhibit at the event (a fair) is taking part in it."""
+    return bool(lem & SHOW and lem & EXHIBITS) and any(
+        doc.lemma(i) in EXHIBITS and not doc.in_mention(i) and doc.word(i - 1) not in PREPOSITIONS
+        for i in c.toks)
 
 
 def _delegation_org(doc: Doc, c: Clause) -> list[Mention]:
@@ -2174,24 +2422,42 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
             _heading_participants(doc, c, facts)
             continue
         _guests(doc, ev, c, facts)
+        _viewing(doc, ev, c, facts)
         lem = _elliptic_lemmas(doc, c)
         if _is_negated(doc, c):
             _deny_participation(doc, ev, c, lem, facts)
             continue
-        if _is_planned(doc, c):
+        plan_at = _plan_start(doc, c)
+        if plan_at is not None and not _acts_before(doc, c, plan_at):
             continue
         role = _role(doc, c, lem)
+        if role is None and lem & REMARK and ev.inhouse is not None and c.focus is ev.inhouse:
+            role = "speaker"  # `Темирбаев ... добавил, что ...` at the in-house day
         if role is None:
             _acts_at(doc, ev, c, facts)
             continue
         persons = _uniq(_persons(doc, c) + _chosen(doc, c, lem))
+        if not persons and _elliptic(doc, c):
+            # `она поделилась впечатлениями о X, а также о Y, в которой участвовала`
+            persons = _persons(doc, doc.clauses[c.prev])
         orgs = _orgs_participating(doc, c, lem)
         if not persons and not orgs:
             continue
         targets = _targets(doc, ev, c, lem, role)
+        if plan_at is not None:  # `рассказала о секции ... и пригласила коллег на день`
+            cut = doc.an.tokens[plan_at].start
+            targets = [e for e in targets if e.start < cut]
         named = {m.id for m in c.mentions}
         # `провела мастер-класс`: who conducts an event organises it and takes part
         conducted = _object_events(doc, ev, c, {"провести"}) if "провести" in lem else []
+        if role == "trainer":  # `Тренерами выступили X и Y`: they conduct the event
+            conducted = _uniq(conducted + targets)
+        if (role == "speaker" or lem & SPEAK) and c.focus is not None and targets \
+                and doc.event_kind(c.focus) in INHOUSE_DAYS and not _is_planned(doc, c) \
+                and c.focus.id not in {e.id for e in targets} and c.kind == "main":
+            # `Методист X поделилась впечатлениями о поездке на семинар`: who reports at
+            # an in-house day takes part in it (GUIDE §6), besides the event reported on
+            targets = targets + [c.focus]
         for p in persons:
             if (role == "speaker" or lem & SPEAK) and ev.inhouse is not None and \
                     c.sent >= doc.sent_of(ev.inhouse):
@@ -2207,6 +2473,33 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
                 facts.add("PARTICIPANT_IN", o, e, 3 if e.id in named else 2,
                           "exhibitor" if role == "exhibitor" else "participant")
     _report_back(doc, ev, reporters, facts)
+
+
+def _viewing(doc: Doc, ev: EventContext, c: Clause, facts: Facts) -> None:
+    """`Коллективный просмотр вебинара организовала Карагандинская ОУНБ`: who organises
+    watching an event together takes part in it (GUIDE §6)."""
+    if not _trigger_lemmas(doc, c) & VIEWING or not _pred_lemmas(doc, c) & ORGANISE:
+        return
+    watched = []
+    for i in c.toks:
+        if doc.lemma(i) not in VIEWING or doc.in_mention(i):
+            continue
+        k = i + 1
+        while k in doc.clause_of_tok and doc.clause_of_tok[k] is c and not doc.in_mention(k) \
+                and doc.an.tokens[k].pos == "ADJ":
+            k += 1
+        named = [e for e in doc.tok_mentions.get(k, []) if e.type == "EVENT" and doc.first_tok(e) == k
+                 and doc.is_top(e)]
+        watched += named or ([ev.resolve(c, k)] if ev.resolve(c, k) is not None else [])
+    if not watched:
+        return
+    actors = [m for m in _subjects(doc, c) if m.type in ("ORGANIZATION", "PERSON")]
+    if not actors and c.anchor is not None and c.anchor.type in ("ORGANIZATION", "PERSON") \
+            and (c.kind == "part" or c.subject_rel):
+        actors = [c.anchor]  # `Карагандинская ОУНБ, организовавшая коллективный просмотр`
+    for a in actors:
+        for e in _uniq(watched):
+            facts.add("PARTICIPANT_IN", a, e, 3, "participant")
 
 
 def _frame_events(doc: Doc, ev: EventContext, c: Clause) -> list[Mention]:
@@ -2276,7 +2569,7 @@ def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) ->
     if made and made <= {"представить", "подготовить"}:
         objects = _object_events(doc, ev, c, made)
         if c.kind == "rel" and c.anchor is not None and c.anchor.type == "EVENT" \
-                and not c.subject_rel:
+                and not (c.subject_rel or c.where or c.prep_rel):
             objects.append(c.anchor)
         if objects:
             explicit = [e for e in explicit if not any(o.id == e.id for o in objects)]
@@ -2286,7 +2579,8 @@ def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) ->
     topics = [e for e in ev.explicit(c, ("topic",)) if ev.positive_topic(e)]
     targets = explicit + topics
     if not targets:
-        if not lem & (ALL_TRIGGERS - PARTICIPATE_EXPLICIT):
+        if not lem & (ALL_TRIGGERS - PARTICIPATE_EXPLICIT) and not _nominated(doc, c, lem) \
+                and not {"предоставить", "слово"} <= lem:
             return []  # a trip or a visit names its event
         if lem & PRESS:
             return []  # `рассказала журналистам`: an interview, not a talk at the event
@@ -2302,12 +2596,17 @@ def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) ->
                 anchor = r.anchor if r.anchor.type == "EVENT" else _event_before(doc, r.anchor)
                 if anchor is not None:
                     targets.append(anchor)
+    if lem & OPEN_CLOSE and targets and all(doc.event_kind(e) in SERIES_NOUNS for e in targets) \
+            and not lem & (PARTICIPATE | SPEAK | {"участие"}):
+        return []  # `Завершил цикл X, проведший вебинар ...`: X attends the webinar
     if _materials_only(doc, lem | _clause_lemmas(doc, c)):
         # what is summarised was not attended; only the event the summary is given
         # at (`На семинаре X сделала обзор материалов ...`) or the focus
+        reviewed = {e.id for e in ev.explicit(c, ("material",))} | {
+            e.id for i, e in ev.anaphors(c) if doc.lemma(i - 1) in MATERIAL}
         targets = [e for e in targets if any(x.id == e.id for x in explicit)
                    and doc.word(doc.first_tok(e) - 1) in ("на", "в", "во")] or (
-            [c.focus] if c.focus is not None else [])
+            [c.focus] if c.focus is not None and c.focus.id not in reviewed else [])
     return _uniq(targets)
 
 
@@ -2338,12 +2637,22 @@ def _event_before(doc: Doc, m: Mention) -> Mention | None:
 
 
 def _contest(doc: Doc, ev: EventContext, c: Clause, targets: list[Mention]) -> list[Mention]:
-    """Jury and prize-winners belong to the last competition mentioned."""
+    """Jury and prize-winners belong to the last competition mentioned, or to the stage
+    of it that the text names (`Районный этап конкурса «...»`: the stage's winners)."""
     if any(doc.event_kind(e) in CONTEST_EVENTS for e in targets):
-        return [e for e in targets if doc.event_kind(e) in CONTEST_EVENTS]
-    first = doc.an.tokens[c.toks[0]].start
-    before = [e for e in ev.events if e.start < first and doc.event_kind(e) in CONTEST_EVENTS]
-    return [before[-1]] if before else targets
+        out = [e for e in targets if doc.event_kind(e) in CONTEST_EVENTS]
+    else:
+        # (`По итогам конкурса «...» победителями признаны X и Y`: the contest of the
+        # clause, though named as what is summed up)
+        end = doc.an.tokens[c.toks[-1]].end
+        before = [e for e in ev.events if e.start < end and doc.event_kind(e) in CONTEST_EVENTS]
+        out = [before[-1]] if before else targets
+    return _uniq([_stage_of(doc, e) for e in out])
+
+
+def _stage_of(doc: Doc, e: Mention) -> Mention:
+    p = doc.parent.get(e.id)
+    return p if p is not None and p.type == "EVENT" and doc.event_kind(p) in EDITION_EVENTS else e
 
 
 def _with_wholes(ev: EventContext, c: Clause, targets: list[Mention]) -> list[Mention]:
@@ -2357,6 +2666,11 @@ def _with_wholes(ev: EventContext, c: Clause, targets: list[Mention]) -> list[Me
         if doc.event_kind(e) in PART_EVENTS and c.focus is not None and c.focus.id != e.id \
                 and doc.event_kind(c.focus) not in PART_EVENTS | SERIES_EVENTS:
             out.append(c.focus)
+        # `семинаре, где ... Y провела мастер-класс`: the part is held at the anchor
+        if doc.event_kind(e) in PART_EVENTS and c.kind == "rel" and c.anchor is not None \
+                and c.anchor.type == "EVENT" and c.anchor.id != e.id \
+                and doc.event_kind(c.anchor) not in PART_EVENTS | SERIES_EVENTS:
+            out.append(c.anchor)
     return _uniq(out)
 
 
@@ -2393,7 +2707,8 @@ def _report_back(doc: Doc, ev: EventContext, reporters, facts: Facts) -> None:
         block = [e for e in ev.events
                  if doc.line_of(e.start) == line and start < doc.sent_of(e) <= sent_no
                  and e.id != inhouse.id and not doc.inside(e, "EVENT")
-                 and ev.context[e.id] not in ("umbrella", "nested", "plan", "material")]
+                 and ev.context[e.id] not in ("umbrella", "nested", "plan", "material")
+                 and not _after_plan(doc, e)]
         for p, c in by_sent[sent_no]:
             facts.add("PARTICIPANT_IN", p, inhouse, 2, "speaker")
             if _materials_only(doc, lem):

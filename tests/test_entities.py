@@ -224,3 +224,131 @@ def test_a_numbered_library_keeps_its_town_and_a_preposition_is_no_name():
 def test_an_event_inside_the_frame_of_another_is_its_own_span():
     ents = entities("Она провела в рамках конференции мастер-класс «Квест в библиотеке».")
     assert [m.text for m in ents if m.type == "EVENT"] == ["мастер-класс «Квест в библиотеке»"]
+
+
+# --- issue 3, generalisation: constructions of event names and people --------------------
+
+def event_texts(text):
+    return [t for t, _ in spans(text, "EVENT")]
+
+
+def test_a_series_of_events_is_named_by_its_series_noun():
+    ents = entities("Отдел провел цикл онлайн-лекций «Читаем классику» для школьников. "
+                    "Отзывы о цикле лекций НАБ «Читаем классику» собрала методист.")
+    events = [(m.text, m.normal, m.attrs["kind"]) for m in ents if m.type == "EVENT"]
+    assert ("цикл онлайн-лекций «Читаем классику»", "цикл онлайн-лекций «Читаем классику»",
+            "series") in events
+    assert ("цикле лекций НАБ «Читаем классику»", "цикл лекций НАБ «Читаем классику»",
+            "series") in events
+    # the abbreviation inside the series' name does not take the series' title
+    assert ("НАБ", "ORGANIZATION") in [(m.text, m.type) for m in ents]
+
+
+def test_an_event_noun_the_tagger_does_not_know_is_an_event():
+    events = spans("Методист сделала обзор материалов вебинара «Инклюзия в библиотеке». "
+                   "Она рассказала о вебинаре НАБ «Открытые данные».", "EVENT")
+    assert ("вебинара «Инклюзия в библиотеке»", "вебинар «Инклюзия в библиотеке»") in events
+    assert ("вебинаре НАБ «Открытые данные»", "вебинар НАБ «Открытые данные»") in events
+
+
+def test_readings_are_one_event_only_with_a_title_a_topic_or_a_name():
+    assert spans("В июне прошли онлайн-чтения «Степные легенды».", "EVENT") == [
+        ("онлайн-чтения «Степные легенды»", "онлайн-чтения «Степные легенды»")]
+    assert spans("В селах прошли громкие чтения, книжные обзоры и беседы.", "EVENT") == []
+    assert event_texts("Итоги подвели на празднике чтения в клубе.") == [
+        "празднике чтения"]
+
+
+def test_a_topic_goes_on_with_a_locative_but_not_with_a_place():
+    assert event_texts("Она провела практикум по созданию страниц в социальных сетях.") == [
+        "практикум по созданию страниц в социальных сетях"]
+    assert event_texts("Прошла дискуссия о роли библиотек в развитии села.") == [
+        "дискуссия о роли библиотек в развитии села"]
+    assert event_texts("Прошел семинар по краеведению в г. Аксу.") == [
+        "семинар по краеведению"]
+    assert event_texts("Прошел семинар по краеведению в онлайн-формате.") == [
+        "семинар по краеведению"]
+
+
+def test_a_later_occurrence_keeps_its_determiner():
+    ents = entities("Отчеты сдали в срок. Следующий методический день пройдет в мае.")
+    assert [(m.text, m.normal) for m in ents if m.type == "EVENT"] == [
+        ("Следующий методический день", "следующий методический день")]
+
+
+def test_participants_in_the_genitive_are_outside_the_name():
+    assert spans("В мае прошла стажировка сотрудников Аксуской ЦБС.", "EVENT") == []
+    assert event_texts("Он выступил на форуме молодых библиотекарей.") == [
+        "форуме молодых библиотекарей"]
+
+
+def test_an_excursion_with_a_topic_and_not_through_a_building():
+    text = "Гостям провели экскурсию по экспозиции о жизни поэта и экскурсию по библиотеке."
+    assert event_texts(text) == ["экскурсию по экспозиции о жизни поэта"]
+
+
+def test_a_person_natasha_starts_at_the_eponym_is_cut_after_it():
+    ents = entities("Ее провел библиограф ЦБС им. М. Ауэзова Ерлан Маратович Сапаров.")
+    persons = [m.text for m in ents if m.type == "PERSON"]
+    assert "Ерлан Маратович Сапаров" in persons and "М. Ауэзова" in persons
+    assert ("библиограф ЦБС им. М. Ауэзова", "PROFESSION") in [(m.text, m.type) for m in ents]
+
+
+def test_a_hyphenated_post_is_no_adjective_of_an_organisation():
+    ents = entities("Доклад сделал инженер-программист ЦБС им. Абая Ержан Тулеуов.")
+    orgs = [m.text for m in ents if m.type == "ORGANIZATION"]
+    assert "ЦБС им. Абая" in orgs and not any(o.startswith("инженер") for o in orgs)
+
+
+def test_a_surname_alone_repeats_a_person_named_in_full():
+    ents = entities("Практикум вел методист А.Т. Жақсыбеков. Вопросы Жақсыбекову задавали все.")
+    persons = [(m.text, m.normal) for m in ents if m.type == "PERSON"]
+    assert ("Жақсыбекову", "Жақсыбеков") in persons
+
+
+def test_a_name_across_a_line_break_is_two_names():
+    ents = entities("С докладом выступила Б.К. Нуржанова.\n\nАйгуль Сатпаева вела секцию.")
+    assert [m.text for m in ents if m.type == "PERSON"] == ["Б.К. Нуржанова", "Айгуль Сатпаева"]
+
+
+def test_a_surname_before_a_kazakh_name_and_patronymic():
+    ents = entities("Выступил директор ЦБС Байжанов Ғалым Серікұлы.")
+    assert [m.text for m in ents if m.type == "PERSON"] == ["Байжанов Ғалым Серікұлы"]
+
+
+def test_a_unit_stops_before_a_governing_body():
+    ents = entities("Конкурс провело управление культуры акимата Павлодарской области.")
+    orgs = [m.text for m in ents if m.type == "ORGANIZATION"]
+    assert "управление культуры" in orgs and "акимата Павлодарской области" in orgs
+
+
+def test_library_nicknames_are_organisations():
+    text = "Выставку подготовил отдел редких книг «Гоголевки». На ярмарке Пушкинка представила книги."
+    assert spans(text, "ORGANIZATION") == [("отдел редких книг", "отдел редких книг"),
+                                           ("«Гоголевки»", "«Гоголевка»"), ("Пушкинка", "Пушкинка")]
+    assert spans(text, "PERSON") == []
+    assert [m.type for m in entities("Книги отвезли в с. Михайловка.")] == ["LOCATION"]
+
+
+def test_a_title_line_event_is_lowered_but_a_named_day_is_not():
+    ents = entities("Областной семинар в Экибастузе\n\n3 мая прошел областной семинар «Книга и дети».")
+    assert ("Областной семинар", "областной семинар") in [(m.text, m.normal) for m in ents]
+    ents = entities("День библиотекаря в ЦБС\n\nВ ЦБС прошел праздник.")
+    assert [m.normal for m in ents if m.type == "EVENT"] == ["День библиотекаря"]
+
+
+def test_a_role_noun_before_an_event_noun_is_not_its_modifier():
+    assert spans("Ведущей семинара была Мадина Кенжебаева.", "EVENT") == []
+    assert spans("Модератором семинара-практикума стала Н.К. Ли.", "EVENT") == []
+    assert event_texts("Прошел городской семинар-практикум «Книга».") == [
+        "городской семинар-практикум «Книга»"]
+
+
+def test_a_genitive_at_the_end_of_a_sentence_is_no_abbreviation():
+    assert event_texts("Прошло заседание Совета ветеранов библиотечного дела.") == [
+        "заседание Совета ветеранов библиотечного дела"]
+
+
+def test_a_closing_bracket_is_not_part_of_a_name():
+    ents = entities("Победили Алтынай Ержанова (Экибастуз) и Руслан Ким (Аксу).")
+    assert not any(")" in m.text for m in ents)

@@ -1457,3 +1457,363 @@ def test_a_closing_event_in_a_relative_clause_is_a_part(analyse):
                   "празднике поэзии «Өлең – сөздің патшасы»")] == "speaker"
     day = "методический день «Библиотека для всех»"
     assert ("Гульмира Жанатқызы", "PARTICIPANT_IN", day) in facts
+
+
+# --------------------------------------------------------------------------
+# issue 3, generalisation: more ways of taking part, and their near misses
+
+
+def test_exhibitors_at_a_fair_take_part(analyse):
+    text = ("В мае в Астане работала Евразийская книжная ярмарка «Кітап-2025». Стенд региона "
+            "подготовили две библиотеки – областная библиотека им. Абая и Семейская ЦБС. "
+            "Отдел краеведения подготовил книжную выставку «Семей литературный».")
+    facts, _ = run(analyse, text, [
+        ("LOCATION", "Астане", 0, "Астана"),
+        ("EVENT", "Евразийская книжная ярмарка «Кітап-2025»"),
+        ("ORGANIZATION", "областная библиотека им. Абая"),
+        ("ORGANIZATION", "Семейская ЦБС"),
+        ("ORGANIZATION", "Отдел краеведения"),
+        ("EVENT", "книжную выставку «Семей литературный»"),
+    ])
+    fair = "Евразийская книжная ярмарка «Кітап-2025»"
+    assert ("областная библиотека им. Абая", "PARTICIPANT_IN", fair) in facts
+    assert ("Семейская ЦБС", "PARTICIPANT_IN", fair) in facts
+    # who prepares an exhibition organises it; it does not take part in it
+    assert ("Отдел краеведения", "ORGANIZES", "книжную выставку «Семей литературный»") in facts
+    assert not any(f[0] == "Отдел краеведения" and f[1] == "PARTICIPANT_IN" for f in facts)
+
+
+def test_an_exhibitor_in_a_where_clause_and_its_partner(analyse):
+    text = ("Директор рассказала о поездке на ярмарку «Книжный Алматы», где Пушкинка "
+            "представила свои издания вместе с Национальной библиотекой.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "ярмарку «Книжный Алматы»"),
+        ("ORGANIZATION", "Пушкинка"),
+        ("ORGANIZATION", "Национальной библиотекой"),
+    ])
+    assert ("Пушкинка", "PARTICIPANT_IN", "ярмарку «Книжный Алматы»") in facts
+    assert ("Национальной библиотекой", "PARTICIPANT_IN", "ярмарку «Книжный Алматы»") in facts
+    assert ("Пушкинка", "ORGANIZES", "ярмарку «Книжный Алматы»") not in facts
+
+
+def test_organising_a_collective_viewing_is_taking_part(analyse):
+    text = ("В апреле НАБ провела онлайн-семинар «Книга и цифра». Коллективный просмотр "
+            "семинара для сельских библиотекарей организовала Аксуская ЦБС.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "НАБ"),
+        ("EVENT", "онлайн-семинар «Книга и цифра»"),
+        ("ORGANIZATION", "Аксуская ЦБС"),
+    ])
+    assert ("Аксуская ЦБС", "PARTICIPANT_IN", "онлайн-семинар «Книга и цифра»") in facts
+    assert ("НАБ", "ORGANIZES", "онлайн-семинар «Книга и цифра»") in facts
+
+
+def test_winners_by_prize_and_by_nomination(analyse):
+    text = ("Подведены итоги областного конкурса «Читающая семья». Гран-при конкурса получила "
+            "Майская сельская библиотека. Лучшим библиографом признана Алия Сарсенова. "
+            "«Надеждой года» стала Дина Оразова.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "областного конкурса «Читающая семья»"),
+        ("ORGANIZATION", "Майская сельская библиотека"),
+        ("PERSON", "Алия Сарсенова"),
+        ("PERSON", "Дина Оразова"),
+    ])
+    contest = "областного конкурса «Читающая семья»"
+    assert ("Майская сельская библиотека", "PARTICIPANT_IN", contest) in facts
+    assert ("Алия Сарсенова", "PARTICIPANT_IN", contest) in facts
+    assert ("Дина Оразова", "PARTICIPANT_IN", contest) in facts
+
+
+def test_a_nomination_needs_a_contest(analyse):
+    text = ("В библиотеке прошел семинар «Новые книги». Лучшим докладом участники признали "
+            "выступление, а «Книгой года» стала повесть Анны Ким.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "семинар «Новые книги»"),
+        ("PERSON", "Анны Ким"),
+    ])
+    assert not any(f[0] == "Анны Ким" for f in facts)
+
+
+def test_stage_winners_take_part_in_the_stage(analyse):
+    text = ("Районный этап конкурса «Юный чтец» провела Целиноградская ЦБС. Победителем стал "
+            "Даниял Ахметов.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "Районный этап конкурса «Юный чтец»"),
+        ("EVENT", "конкурса «Юный чтец»"),
+        ("ORGANIZATION", "Целиноградская ЦБС"),
+        ("PERSON", "Даниял Ахметов"),
+    ])
+    assert ("Даниял Ахметов", "PARTICIPANT_IN", "Районный этап конкурса «Юный чтец»") in facts
+
+
+def test_trainers_conduct_the_event(analyse):
+    text = ("В Кокшетау прошел семинар-тренинг «Цифровая библиотека». Тренерами выступили "
+            "специалисты НАБ: методист Айдар Ахметов и библиограф Инна Лис.")
+    facts, roles = run(analyse, text, [
+        ("LOCATION", "Кокшетау"),
+        ("EVENT", "семинар-тренинг «Цифровая библиотека»"),
+        ("ORGANIZATION", "НАБ"),
+        ("PROFESSION", "методист"),
+        ("PERSON", "Айдар Ахметов"),
+        ("PROFESSION", "библиограф"),
+        ("PERSON", "Инна Лис"),
+    ])
+    event = "семинар-тренинг «Цифровая библиотека»"
+    for person in ("Айдар Ахметов", "Инна Лис"):
+        assert (person, "ORGANIZES", event) in facts
+        assert (person, "PARTICIPANT_IN", event) in facts
+
+
+def test_the_antecedent_of_a_prepositional_relative_is_no_actor(analyse):
+    text = ("Программу стажировки «Библиотека и музей» составила методист Ольга Ким, благодаря "
+            "которой стажеры приняли участие в конференции «Наследие».")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "стажировки «Библиотека и музей»"),
+        ("PROFESSION", "методист"),
+        ("PERSON", "Ольга Ким"),
+        ("EVENT", "конференции «Наследие»"),
+    ])
+    assert ("Ольга Ким", "ORGANIZES", "стажировки «Библиотека и музей»") in facts
+    assert ("Ольга Ким", "PARTICIPANT_IN", "конференции «Наследие»") not in facts
+
+
+def test_a_second_conjunct_of_a_where_clause_and_the_whole_of_its_part(analyse):
+    text = ("Стажеры побывали на семинаре «Краеведение онлайн», где Анна Ли выступила с "
+            "докладом, а Дина Ким провела мастер-класс «Оцифровка фото».")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "семинаре «Краеведение онлайн»"),
+        ("PERSON", "Анна Ли"),
+        ("PERSON", "Дина Ким"),
+        ("EVENT", "мастер-класс «Оцифровка фото»"),
+    ])
+    assert ("Дина Ким", "ORGANIZES", "мастер-класс «Оцифровка фото»") in facts
+    assert ("Дина Ким", "PARTICIPANT_IN", "семинаре «Краеведение онлайн»") in facts
+    assert ("Анна Ли", "PARTICIPANT_IN", "мастер-класс «Оцифровка фото»") not in facts
+
+
+def test_a_relative_clause_closed_by_a_comma_before_and(analyse):
+    text = ("В программе праздника были мастер-класс «Закладка», который провела Ксения Орлова, "
+            "и викторина «Сказки Пушкина».")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "мастер-класс «Закладка»"),
+        ("PERSON", "Ксения Орлова"),
+        ("EVENT", "викторина «Сказки Пушкина»"),
+    ])
+    assert ("Ксения Орлова", "ORGANIZES", "мастер-класс «Закладка»") in facts
+    assert ("Ксения Орлова", "ORGANIZES", "викторина «Сказки Пушкина»") not in facts
+
+
+def test_together_with_and_an_elliptic_conjunct(analyse):
+    text = ("Методический день\n12 мая прошел методический день «Итоги». Первой выступила "
+            "Анна Ли: она поделилась впечатлениями о форуме «Книга», а также о стажировке "
+            "«Опыт соседей» в Омской библиотеке, в которой участвовала вместе с Б.К. Сариной.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "Методический день"),
+        ("EVENT", "методический день «Итоги»"),
+        ("PERSON", "Анна Ли"),
+        ("EVENT", "форуме «Книга»"),
+        ("EVENT", "стажировке «Опыт соседей»"),
+        ("ORGANIZATION", "Омской библиотеке"),
+        ("PERSON", "Б.К. Сариной"),
+    ])
+    assert ("Анна Ли", "PARTICIPANT_IN", "стажировке «Опыт соседей»") in facts
+    assert ("Б.К. Сариной", "PARTICIPANT_IN", "стажировке «Опыт соседей»") in facts
+    assert ("Б.К. Сариной", "PARTICIPANT_IN", "методический день «Итоги»") not in facts
+    # a talk about an event is no attendance of it
+    assert ("Анна Ли", "PARTICIPANT_IN", "форуме «Книга»") not in facts
+
+
+def test_an_anaphor_names_the_last_event_of_its_kind_before_the_focus(analyse):
+    text = ("В районе прошел этап акции «Читаем Абая». В рамках этапа Дина Ли провела конкурс "
+            "эссе «Мой Абай». Итоги подвели на празднике поэзии в ЦБС. Праздник открыл "
+            "директор ЦБС Ерлан Оспанов.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "этап акции «Читаем Абая»"),
+        ("EVENT", "акции «Читаем Абая»"),
+        ("PERSON", "Дина Ли"),
+        ("EVENT", "конкурс эссе «Мой Абай»"),
+        ("EVENT", "празднике поэзии"),
+        ("ORGANIZATION", "ЦБС", 0),
+        ("PROFESSION", "директор ЦБС"),
+        ("ORGANIZATION", "ЦБС", 1),
+        ("PERSON", "Ерлан Оспанов"),
+    ])
+    assert ("Ерлан Оспанов", "PARTICIPANT_IN", "празднике поэзии") in facts
+    assert ("Ерлан Оспанов", "PARTICIPANT_IN", "конкурс эссе «Мой Абай»") not in facts
+    # the results of the stage are summed up at the festival: a part of the stage
+    assert ("Ерлан Оспанов", "PARTICIPANT_IN", "этап акции «Читаем Абая»") in facts
+    assert ("Дина Ли", "PARTICIPANT_IN", "этап акции «Читаем Абая»") in facts
+
+
+def test_a_possessive_of_the_jury_in_the_next_sentence(analyse):
+    text = ("В ЦБС прошла церемония награждения победителей конкурса «Юный чтец». Жюри "
+            "возглавила Анна Ли. В его состав вошли Ольга Ким и Айдар Сейтов.")
+    facts, roles = run(analyse, text, [
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "церемония награждения победителей конкурса «Юный чтец»"),
+        ("EVENT", "конкурса «Юный чтец»"),
+        ("PERSON", "Анна Ли"),
+        ("PERSON", "Ольга Ким"),
+        ("PERSON", "Айдар Сейтов"),
+    ])
+    ceremony = "церемония награждения победителей конкурса «Юный чтец»"
+    for person in ("Ольга Ким", "Айдар Сейтов"):
+        assert roles[(person, "PARTICIPANT_IN", "конкурса «Юный чтец»")] == "jury"
+        assert (person, "PARTICIPANT_IN", ceremony) not in facts
+
+
+def test_coordinated_authors_are_no_participants(analyse):
+    text = ("В библиотеке открылась выставка «Степь в книгах». На ней представлены произведения "
+            "Ильяса Есенберлина и Олжаса Сулейменова.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "выставка «Степь в книгах»"),
+        ("PERSON", "Ильяса Есенберлина"),
+        ("PERSON", "Олжаса Сулейменова"),
+    ])
+    assert not any(f[1] == "PARTICIPANT_IN" for f in facts)
+
+
+def test_jointly_with_in_a_relative_clause_of_the_organiser(analyse):
+    text = ("Делегация ЦБС посетила Омск.\nКонференция «Книга и край» прошла в Омской "
+            "библиотеке, которая организовала ее совместно с университетом.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "ЦБС"),
+        ("LOCATION", "Омск"),
+        ("EVENT", "Конференция «Книга и край»"),
+        ("ORGANIZATION", "Омской библиотеке"),
+        ("ORGANIZATION", "университетом"),
+    ], source="ЦБС")
+    event = "Конференция «Книга и край»"
+    assert ("Омской библиотеке", "ORGANIZES", event) in facts
+    assert ("университетом", "ORGANIZES", event) in facts
+    assert ("ЦБС", "ORGANIZES", event) not in facts
+
+
+def test_closing_a_series_is_attending_its_last_part(analyse):
+    text = ("В марте НАБ провела цикл вебинаров «Библиотекарь будущего». Первый вебинар "
+            "«Нейросети» провела Анна Ли. Завершил цикл методист Ерлан Оспанов, проведший "
+            "вебинар «Авторское право».")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "НАБ"),
+        ("EVENT", "цикл вебинаров «Библиотекарь будущего»"),
+        ("EVENT", "Первый вебинар «Нейросети»"),
+        ("PERSON", "Анна Ли"),
+        ("PROFESSION", "методист"),
+        ("PERSON", "Ерлан Оспанов"),
+        ("EVENT", "вебинар «Авторское право»"),
+    ])
+    assert ("Ерлан Оспанов", "PARTICIPANT_IN", "вебинар «Авторское право»") in facts
+    assert ("Ерлан Оспанов", "PARTICIPANT_IN", "Первый вебинар «Нейросети»") not in facts
+    assert ("Ерлан Оспанов", "PARTICIPANT_IN", "цикл вебинаров «Библиотекарь будущего»") not in facts
+
+
+def test_remarks_and_plans_at_an_inhouse_day(analyse):
+    text = ("Производственная учеба\n20 июня в ЦБС прошла производственная учеба «Итоги "
+            "полугодия». Сотрудники отчитались перед коллегами о поездках, в которых "
+            "участвовали. Методист Ольга Ким, которая проводила на вебинаре «Фонды» консультацию, "
+            "добавила, что памятка готова. Гостем учебы стала Анна Ли. Она рассказала о секции "
+            "«Дети и книга», в которой участвовала, и пригласила коллег на семинар «Летнее чтение».")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "Производственная учеба"),
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "производственная учеба «Итоги полугодия»"),
+        ("PROFESSION", "Методист"),
+        ("PERSON", "Ольга Ким"),
+        ("EVENT", "вебинаре «Фонды»"),
+        ("PERSON", "Анна Ли"),
+        ("EVENT", "секции «Дети и книга»"),
+        ("EVENT", "семинар «Летнее чтение»"),
+    ])
+    day = "производственная учеба «Итоги полугодия»"
+    assert ("Ольга Ким", "PARTICIPANT_IN", "вебинаре «Фонды»") in facts
+    assert ("Ольга Ким", "PARTICIPANT_IN", day) in facts
+    assert ("Анна Ли", "PARTICIPANT_IN", "секции «Дети и книга»") in facts
+    assert ("Анна Ли", "PARTICIPANT_IN", "семинар «Летнее чтение»") not in facts
+
+
+def test_a_report_at_an_inhouse_day_attends_the_day(analyse):
+    text = ("В ЦБС прошел методический день «Опыт года». Методист Ольга Пак поделилась "
+            "впечатлениями о поездке на семинар «Сельская библиотека».")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "методический день «Опыт года»"),
+        ("PROFESSION", "Методист"),
+        ("PERSON", "Ольга Пак"),
+        ("EVENT", "семинар «Сельская библиотека»"),
+    ])
+    assert ("Ольга Пак", "PARTICIPANT_IN", "семинар «Сельская библиотека»") in facts
+    assert ("Ольга Пак", "PARTICIPANT_IN", "методический день «Опыт года»") in facts
+
+
+def test_future_events_are_organised_but_not_attended(analyse):
+    text = ("Областной конкурс «Библиотекарь года» проведет областная библиотека. На его "
+            "финале выступит аким Ерлан Сейтов.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "Областной конкурс «Библиотекарь года»"),
+        ("ORGANIZATION", "областная библиотека"),
+        ("PERSON", "Ерлан Сейтов"),
+    ])
+    assert ("областная библиотека", "ORGANIZES", "Областной конкурс «Библиотекарь года»") in facts
+    assert not any(f[1] == "PARTICIPANT_IN" for f in facts)
+
+
+def test_the_floor_given_to_a_speaker(analyse):
+    text = ("В ЦБС прошла конференция «Наследие Абая». Затем слово было предоставлено поэту "
+            "Темирхану Медетбеку.")
+    facts, roles = run(analyse, text, [
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "конференция «Наследие Абая»"),
+        ("PROFESSION", "поэту"),
+        ("PERSON", "Темирхану Медетбеку"),
+    ])
+    assert roles[("Темирхану Медетбеку", "PARTICIPANT_IN", "конференция «Наследие Абая»")] == "speaker"
+
+
+def test_a_list_the_sentence_splitter_cuts_at_semicolons(analyse):
+    text = ("В ЦБС прошел семинар «Краеведение». Выступили: Нурлан Оспанов – о базах данных; "
+            "Гульмира Алиева – о работе с архивами.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "ЦБС"),
+        ("EVENT", "семинар «Краеведение»"),
+        ("PERSON", "Нурлан Оспанов"),
+        ("PERSON", "Гульмира Алиева"),
+    ])
+    assert ("Гульмира Алиева", "PARTICIPANT_IN", "семинар «Краеведение»") in facts
+
+
+def test_watching_the_recording_of_the_event_in_focus_is_no_attendance(analyse):
+    text = ("НАБ провела вебинар «Доступная среда». Ирина Лис позже посмотрела запись вебинара "
+            "и подготовила памятку.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "НАБ"),
+        ("EVENT", "вебинар «Доступная среда»"),
+        ("PERSON", "Ирина Лис"),
+    ])
+    assert ("Ирина Лис", "PARTICIPANT_IN", "вебинар «Доступная среда»") not in facts
+
+
+def test_a_part_named_back_as_a_part_of_a_whole(analyse):
+    text = ("Методист Жанна Ибраева провела практикум «Электронный каталог». Практикум стал "
+            "частью областного семинара «Методическая служба».")
+    facts, _ = run(analyse, text, [
+        ("PROFESSION", "Методист"),
+        ("PERSON", "Жанна Ибраева"),
+        ("EVENT", "практикум «Электронный каталог»"),
+        ("EVENT", "областного семинара «Методическая служба»"),
+    ])
+    assert ("Жанна Ибраева", "PARTICIPANT_IN", "областного семинара «Методическая служба»") in facts
+
+
+def test_a_trip_word_far_from_the_report_does_not_make_an_inhouse_day(analyse):
+    text = ("В Омске прошла стажировка «Обмен опытом». Участников отобрали по итогам защиты "
+            "проектов, поскольку такие поездки полезны. На семинаре «Краеведение», где Анна Ли "
+            "выступила с докладом, Дина Ким провела мастер-класс «Фото».")
+    facts, _ = run(analyse, text, [
+        ("LOCATION", "Омске", 0, "Омск"),
+        ("EVENT", "стажировка «Обмен опытом»"),
+        ("EVENT", "семинаре «Краеведение»"),
+        ("PERSON", "Анна Ли"),
+        ("PERSON", "Дина Ким"),
+        ("EVENT", "мастер-класс «Фото»"),
+    ])
+    assert ("Анна Ли", "PARTICIPANT_IN", "мастер-класс «Фото»") not in facts
