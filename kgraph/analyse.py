@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import SimpleNamespace
 
 import pymorphy2
 from natasha import (
@@ -20,6 +21,7 @@ from natasha import (
     NewsSyntaxParser,
     Segmenter,
 )
+from natasha import norm as natasha_norm
 from natasha.segment import Sent
 
 NER_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION"}
@@ -141,15 +143,32 @@ class Analyzer:
             out.sents.append(Sentence(sent.start, sent.stop, first, len(out.tokens)))
         for span in doc.spans:
             if span.type in NER_TYPES:
-                span.normalize(self.morph_vocab)
-                out.ner.append((NER_TYPES[span.type], span.start, span.stop, span.normal))
+                out.ner.append((NER_TYPES[span.type], span.start, span.stop,
+                                self.span_normal(span)))
         return out
+
+    def span_normal(self, span) -> str:
+        """Natasha's `span.normalize`, with each word's inflection cached: the same
+        names recur in every report, and a word's nominative depends only on the word,
+        its part of speech, gender, number and case (natasha.norm.inflect_word)."""
+        tokens = span.tokens
+        ids = set(natasha_norm.select_inflectable(tokens)) if span.type == "ORG" else None
+        words = (_inflect(self.morph_vocab, natasha_norm.normal_word(t.text), t.pos,
+                          *(t.feats.get(k) for k in ("Gender", "Number", "Case")))
+                 if not ids or t.id in ids else t.text for t in tokens)
+        return natasha_norm.recover_spaces(natasha_norm.recover_shapes(words, tokens), tokens)
 
     def lemma(self, text: str, pos: str | None, feats: dict | None) -> str:
         # Natasha's lemmatizer picks the pymorphy parse that agrees with the tagger
         if pos in ("PUNCT", "NUM", "SYM", None) or not any(c.isalpha() for c in text):
             return text.lower()
         return _lemma(self.morph_vocab, text, pos, tuple(sorted((feats or {}).items())))
+
+
+@lru_cache(maxsize=200_000)
+def _inflect(vocab: MorphVocab, word: str, pos: str | None, gender, number, case) -> str:
+    feats = {k: v for k, v in (("Gender", gender), ("Number", number), ("Case", case)) if v}
+    return natasha_norm.inflect_word(vocab, SimpleNamespace(text=word, pos=pos, feats=feats))
 
 
 @lru_cache(maxsize=200_000)

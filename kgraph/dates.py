@@ -655,13 +655,17 @@ _HANDLERS = {
 # Quoted titles
 
 
+_QUOTE_OR_LINE = re.compile('[«»„“”"\n]')
+
+
 def quoted_regions(text: str) -> list[tuple[int, int]]:
     """Spans of «…», „…“, “…” and "…" (per line), quotes included."""
     regions: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     straight: int | None = None
     pairs = {"«": "»", "„": "“", "“": "”"}
-    for i, ch in enumerate(text):
+    for found in _QUOTE_OR_LINE.finditer(text):  # the other characters change nothing
+        i, ch = found.start(), found.group()
         if ch == "\n":
             stack.clear()
             straight = None

@@ -1,0 +1,20 @@
+"""The analysis stage: Natasha's output as kgraph reads it."""
+
+from kgraph.analyse import get_analyzer
+
+
+def test_cached_span_normal_forms_are_natashas_own():
+    """analyse caches each word's inflection instead of calling span.normalize: the
+    normal forms must stay exactly Natasha's, organisations (syntax-guided) included."""
+    analyzer = get_analyzer()
+    text = ("Делегация Павлодарской областной библиотеки им. С. Торайгырова посетила "
+            "Национальную академическую библиотеку Республики Казахстан в Астане. "
+            "Директора Омской государственной научной библиотеки встретила Анна Петрова.")
+    doc = analyzer.natasha_doc(text)
+    assert len(doc.spans) >= 4
+    for span in doc.spans:
+        ours = analyzer.span_normal(span)
+        span.normalize(analyzer.morph_vocab)
+        assert ours == span.normal
+    spans = {(t, text[s:e]): n for t, s, e, n in analyzer.analyse(text).ner}
+    assert spans[("LOCATION", "Астане")] == "Астана"
