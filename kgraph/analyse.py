@@ -26,6 +26,7 @@ from natasha.segment import Sent
 
 NER_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION"}
 LINE = re.compile(r"[^\r\n]+")
+_LETTER = re.compile(r"[^\W\d_]")  # what str.isalpha() accepts
 
 
 class LineSegmenter(Segmenter):
@@ -160,9 +161,10 @@ class Analyzer:
 
     def lemma(self, text: str, pos: str | None, feats: dict | None) -> str:
         # Natasha's lemmatizer picks the pymorphy parse that agrees with the tagger
-        if pos in ("PUNCT", "NUM", "SYM", None) or not any(c.isalpha() for c in text):
+        if pos in ("PUNCT", "NUM", "SYM", None) or not _LETTER.search(text):
             return text.lower()
-        return _lemma(self.morph_vocab, text, pos, tuple(sorted((feats or {}).items())))
+        # the tagger gives a word's features in one order: no need to sort for the key
+        return _lemma(self.morph_vocab, text, pos, tuple((feats or {}).items()))
 
 
 @lru_cache(maxsize=200_000)

@@ -322,7 +322,8 @@ class Doc:
     def __init__(self, an: Analysis, mentions: list[Mention], report: Report):
         self.an, self.report, self.text = an, report, an.text
         # lemmas and words are read hundreds of thousands of times per batch: once here
-        self._lemmas = [ROLE_FEMININE.get(_norm(t.lemma), _norm(t.lemma)) for t in an.tokens]
+        lemmas = [_norm(t.lemma) for t in an.tokens]
+        self._lemmas = [ROLE_FEMININE.get(lem, lem) for lem in lemmas]
         for t in an.tokens:  # `вебинара`: a word the tagger did not know, given back as is
             if self._lemmas[t.i] == _norm(t.text) and self._lemmas[t.i][:4] in ANAPHOR_PREFIXES:
                 self._lemmas[t.i] = _known_lemma(self._lemmas[t.i])
