@@ -22,6 +22,8 @@ from natasha import (
     Segmenter,
 )
 from natasha import norm as natasha_norm
+from natasha.doc import DocSpan
+from slovnet.bio import bio_spans
 from natasha.segment import Sent
 
 NER_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION"}
@@ -122,8 +124,25 @@ class Analyzer:
         doc.segment(self.segmenter)
         doc.tag_morph(self.morph_tagger)
         doc.parse_syntax(self.syntax_parser)
-        doc.tag_ner(self.ner_tagger)
+        self.tag_ner(doc)
         return doc
+
+    def tag_ner(self, doc: Doc) -> None:
+        """Natasha's `doc.tag_ner`, fed the words the segmenter already found: its NER
+        tagger otherwise tokenizes the whole text again and searches each word back
+        in it (0.65 ms of ~20 per report). The model sees the same words (razdel's
+        tokens of each line are those of the whole text: checked on the gold sets,
+        NEREL and the generated corpus) and gives the same spans."""
+        if not doc.text.strip():
+            doc.spans = []
+            return
+        infer = self.ner_tagger.infer
+        tokens = doc.tokens
+        tags = next(infer.decoder(infer.process(infer.encoder([[t.text for t in tokens]]))))
+        doc.spans = [DocSpan(start, stop, type, doc.text[start:stop])
+                     for start, stop, type in bio_spans(tokens, tags)]
+        doc.envelop_span_tokens()
+        doc.envelop_sent_spans()
 
     def analyse(self, text: str) -> Analysis:
         doc = self.natasha_doc(text)
