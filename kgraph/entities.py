@@ -226,6 +226,9 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
             if is_place_adjective(an, start, end) and inside_org_name(an, start):
                 continue  # `Павлодарской ОУНБ`: the adjective belongs to the name
             start, end, normal = place_extent(an, start, end, normal)
+        if etype == "ORGANIZATION" and COUNTRY_AFTER.match(an.text, end):
+            end += len(COUNTRY_AFTER.match(an.text, end).group())  # "Правительство РК"
+            normal = f"{normal} {an.text[end - 2:end]}"
         if etype == "ORGANIZATION":
             start = after_post(an, start, end)
             end = before_person(an, start, end)
@@ -235,6 +238,7 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
     return out
 
 
+COUNTRY_AFTER = re.compile(r" (?:РК|РФ)\b")
 AFTER_EPONYM = re.compile(r"(?:\bим\.|\bимени)\s*(?:[А-ЯЁӘҒҚҢӨҰҮҺІ]\.\s*){0,2}$")
 
 
@@ -337,7 +341,8 @@ def with_surname(an: Analysis, start: int, end: int) -> int:
         return start
     prev = an.tokens[i - 1]
     if is_name_word(prev) and prev.sent == toks[0].sent and i - 1 > an.sents[prev.sent].first \
-            and not adjectival(prev) and an.text[prev.end:toks[0].start] == " ":
+            and not adjectival(prev) and not prev.text.isupper() \
+            and an.text[prev.end:toks[0].start] == " ":  # (not `НАБ` before the name)
         return prev.start
     return start
 
@@ -815,7 +820,13 @@ def roman(text: str) -> int:
 def org_head(tok: Token) -> bool:
     if tok.pos not in ("NOUN", "PROPN"):
         return False
-    return tok.lemma in lx.ORG_HEADS or tok.text in lx.ORG_ABBREVIATIONS
+    return tok.lemma in lx.ORG_HEADS or tok.text in lx.ORG_ABBREVIATIONS or library_abbreviation(tok.text)
+
+
+def library_abbreviation(text: str) -> bool:
+    """`ЗКОУНБ`, `КарОУНБ`-like abbreviations of a region's library: a known library
+    abbreviation with a region's letters before it."""
+    return len(text) > 4 and text[1:].isupper() and text.endswith(lx.LIBRARY_ABBREVIATION_ENDS)
 
 
 def org_mentions(an: Analysis, person_starts: set[int],
@@ -835,14 +846,21 @@ def org_mentions(an: Analysis, person_starts: set[int],
             # take it; a body (`комиссии акции «...»`) or a legal form (`МБУК «...»`) does
             taken = titles_taken if tok.text.isupper() and tok.text not in lx.LEGAL_FORMS \
                 else frozenset()
+            in_post = post_complement(an, left_edge(an, i, sent.first), sent.first)
             ph = grow(an, i, sent.first, sent.last, mode=mode, person_starts=person_starts,
-                      titles_taken=taken)
+                      titles_taken=taken, loose=in_post)
             if has_words(an, ph, lx.NOT_ORG_MODIFIERS) and ph.first < ph.head:
                 i += 1  # "электронная библиотека", "модельной библиотеки": not an organisation
                 continue
             if tok.lemma not in lx.DESCRIPTIVE_ORG_HEADS and not tok.text.isupper() \
-                    and not (named(an, ph) or has_proper_modifier(an, ph)):
+                    and not (named(an, ph) or has_proper_modifier(an, ph)) \
+                    and not (in_post and ph.first == ph.head == ph.last - 1
+                             and not post_head(an.tokens[ph.first - 1])):  # "кафедры ... [университета]"
                 i += 1  # "среднюю школу", "срочную службу": a kind of place, not a name
+                continue
+            if tok.text.isupper() and ph.first < ph.head \
+                    and an.tokens[ph.head - 1].feats.get("Number") == "Plur":
+                i += 1  # "для методистов районных ЦБС": several systems, not one
                 continue
             bare = (ph.first == ph.head and ph.last == ph.head + 1 and not tok.text.isupper()) \
                 or (ph.first == ph.head == ph.last - 1 and tok.text in lx.GENERIC_ABBREVIATIONS) \
@@ -852,6 +870,21 @@ def org_mentions(an: Analysis, person_starts: set[int],
             out += eponyms(an, ph)
             i += 1
     return out
+
+
+def post_complement(an: Analysis, left: int, first: int) -> bool:
+    """Is the phrase starting at `left` the end of a post's genitive chain (`директор ЦБС`,
+    `доцент кафедры истории университета`)? Then a person follows it, not an eponym, and a
+    settlement after its marker is part of its name."""
+    j = left - 1
+    while j >= first and left - j <= 8:
+        tok = an.tokens[j]
+        if post_head(tok):
+            return True
+        if tok.pos not in ("NOUN", "PROPN", "ADJ", "CCONJ") or tok.text[:1] in "«»\"":
+            return False
+        j -= 1
+    return False
 
 
 def named(an: Analysis, ph: Phrase) -> bool:
@@ -888,7 +921,7 @@ def org_kind(tok: Token) -> str:
         return "unit"
     if tok.lemma in lx.BODY_HEADS:
         return "body"
-    if tok.lemma in lx.LIBRARY_HEADS or tok.text in lx.ORG_ABBREVIATIONS:
+    if tok.lemma in lx.LIBRARY_HEADS or tok.text in lx.ORG_ABBREVIATIONS or library_abbreviation(tok.text):
         return "library"
     return "organization"
 
@@ -896,7 +929,9 @@ def org_kind(tok: Token) -> str:
 def post_head(tok: Token) -> bool:
     return tok.pos in ("NOUN", "PROPN", "ADJ", "VERB") and (
         tok.lemma in lx.POST_HEADS or tok.text.lower() in lx.POST_HEADS
-        or tok.text.lower().startswith("заведующ"))  # "заведующего сектором", any case
+        or tok.text.lower().startswith("заведующ")  # "заведующего сектором", any case
+        or ("-" in tok.lemma and tok.lemma.split("-")[0] in lx.POST_HEADS
+            and tok.lemma.split("-")[-1] in lx.POST_HEADS))  # "библиотекарь-краевед"
 
 
 def post_mentions(an: Analysis, cands: list[Mention], person_starts: set[int]) -> list[Mention]:
@@ -907,8 +942,9 @@ def post_mentions(an: Analysis, cands: list[Mention], person_starts: set[int]) -
         i = sent.first
         while i < sent.last:
             tok = an.tokens[i]
-            if not post_head(tok) or tok.lemma in lx.POST_MODIFIERS:
-                i += 1
+            if not post_head(tok) or tok.lemma in lx.POST_MODIFIERS or (
+                    tok.feats.get("Number") == "Plur" and tok.pos == "NOUN" and is_plural(tok)):
+                i += 1  # "член Союза журналистов": a group, not the person's post
                 continue
             ph = grow(an, i, sent.first, sent.last, mode="post", person_starts=person_starts)
             start, end = ph.span(an)
@@ -923,12 +959,17 @@ def post_mentions(an: Analysis, cands: list[Mention], person_starts: set[int]) -
 def attributed(an: Analysis, start: int, end: int, persons: list[Mention]) -> bool:
     for p in persons:
         gap = an.text[end:p.start]
-        if p.start >= end and len(gap) <= 2 and gap.strip() in ("", ",", "–", "-"):
-            return True
+        if p.start >= end and len(gap) <= 3 and gap.strip() in ("", ",", "–", "-", "—"):
+            return True  # "(библиотекарь – Жумагулова А.Е.)"
+        if p.start >= end and FROM_PLACE.match(an.text, end, p.start):
+            return True  # "детская писательница из г. Омска Мария Иванова"
         gap = an.text[p.end:start]
         if p.end <= start and len(gap) <= 3 and gap.strip() in (",", "–", "-", "(", "—"):
             return True
     return False
+
+
+FROM_PLACE = re.compile(r" из (?:(?:г|с)\.[ \u00a0]?)?[А-ЯЁӘҒҚҢӨҰҮҺІ][\w-]+ $")
 
 
 def phrase_mention(an: Analysis, ph: Phrase, etype: str, attrs: dict) -> Mention:
@@ -949,9 +990,12 @@ def phrase_mention(an: Analysis, ph: Phrase, etype: str, attrs: dict) -> Mention
 # --- phrase growth -------------------------------------------------------------------------
 
 def grow(an: Analysis, i: int, first: int, last: int, mode: str,
-         person_starts: set[int] = frozenset(), titles_taken: set[int] = frozenset()) -> Phrase:
+         person_starts: set[int] = frozenset(), titles_taken: set[int] = frozenset(),
+         loose: bool = False) -> Phrase:
     """The phrase around head i. mode: event | org | unit | body | post. titles_taken:
-    token indices of titles that belong to an event around the phrase."""
+    token indices of titles that belong to an event around the phrase. loose: the phrase
+    is the complement of a post, where a settlement after its marker is part of the name
+    even when it does not decline (`директор ЦБС г. Темиртау`)."""
     left = left_edge(an, i, first, event=mode == "event")
     ph = Phrase(left, i, i + 1)
     k = i + 1
@@ -960,20 +1004,22 @@ def grow(an: Analysis, i: int, first: int, last: int, mode: str,
         steps += 1
         if k in titles_taken:
             break  # "цикла вебинаров НАБ «...»": the title is the event's, not НАБ's
-        nxt = extend_once(an, ph, k, last, mode, person_starts)
+        nxt = extend_once(an, ph, k, last, mode, person_starts, loose or mode == "post")
         if nxt is None:
             break
         ph.last = k = nxt
         if ph.title:
-            if mode in ("org", "unit") and k < last:
-                ph.last = genitive_place(an, k, last) or ph.last  # "МБУК «...» г. Рубцовска"
+            if mode in ("org", "unit", "post") and k < last:  # "МБУК «...» г. Рубцовска"
+                ph.last = genitive_place(an, k, last, loose or mode == "post") or ph.last
             break  # nothing else of the name follows its title
     return ph
 
 
-def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_starts) -> int | None:
+def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_starts,
+                loose: bool = False) -> int | None:
     """The index after one more complement starting at token k, or None to stop."""
     tok = an.tokens[k]
+    head = an.tokens[ph.head]
     if tok.start in person_starts and mode not in ("org", "unit", "body"):
         return None
     end = quoted(an, k, last)
@@ -986,7 +1032,7 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return eponym_end(an, k, last)
     if tok.text == "№" and k + 1 < last and an.tokens[k + 1].text[:1].isdigit():
         return k + 2
-    if mode in ("org", "unit") and an.tokens[ph.head].lemma in EPONYM_HEADS and is_initial(an, k):
+    if mode in ("org", "unit") and head.lemma in EPONYM_HEADS and is_initial(an, k) and not loose:
         return eponym_end(an, k - 1, last, bare=True)  # "музей Ф.М. Достоевского"
     if tok.start in person_starts:
         return None
@@ -997,6 +1043,10 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return topic_end(an, k + 1, last, case="Loc")  # "дискуссия о роли методических служб"
     if tok.text.lower() == "для" and mode == "event":
         return audience_end(an, k + 1, last)
+    if tok.text.lower() == "для" and mode in ("org", "post"):
+        return served_end(an, k + 1, last)  # "библиотека для незрячих и слабовидящих граждан"
+    if tok.text.lower() in ("в", "во") and mode in ("org", "post") and head.lemma in lx.MISSION_HEADS:
+        return mission_place(an, k + 1, last)  # "генеральное консульство РК в г. Омске"
     if tok.text.lower() == "и" and k > ph.head + 1 and mode in ("unit", "org", "post", "event"):
         noun = genitive_np(an, k + 1, last)
         if noun is not None and not stops_before(an, noun, mode) and an.tokens[noun].text.islower():
@@ -1004,8 +1054,8 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         return None
     if tok.text == "," and mode in ("org", "unit") and k > ph.head + 1:
         return coordinated_end(an, k, last, mode)
-    if mode in ("org", "unit"):
-        place = genitive_place(an, k, last)
+    if mode in ("org", "unit", "post"):
+        place = genitive_place(an, k, last, loose)
         if place is not None:
             return place
     noun = genitive_np(an, k, last)
@@ -1014,23 +1064,31 @@ def extend_once(an: Analysis, ph: Phrase, k: int, last: int, mode: str, person_s
         noun = np_in_case(an, k, last, "Ins")  # "заведующая отделом обслуживания"
     if noun is None:
         if is_abbrev(tok) and mode in ("org", "unit", "body", "post", "event") and tok.pos == "PROPN":
+            if mode == "body" and k > ph.head + 1 and an.tokens[k - 1].text.islower():
+                return None  # "Секции библиотечного краеведения РБА": named without its parent
             return k + 1  # "НБ РК", "Совета КБС", "директора ПОУНБ"
         return None
-    if stops_before(an, noun, mode):
+    if stops_before(an, noun, mode, head):
         return None
+    if mode == "body" and noun == k and (tok.text in lx.ORG_ABBREVIATIONS or library_abbreviation(tok.text)) \
+            and k > ph.head + 1 \
+            and an.tokens[k - 1].text.islower():
+        return None  # "Секции библиотечного краеведения РБА": named without its parent
     return max(noun + 1, an.ner_end(k, ("LOCATION",)) or 0)  # "Республики Казахстан" as Natasha found it
 
 
 EPONYM_HEADS = {"музей", "театр", "университет", "институт"}  # libraries say "им."
 
 
-def genitive_place(an: Analysis, k: int, last: int) -> int | None:
+def genitive_place(an: Analysis, k: int, last: int, loose: bool = False) -> int | None:
     """`ЦБС г. Экибастуза`, `библиотеке села Тереңкөл`: a settlement named in the genitive
-    is part of an organisation's name; `в НБ РК г.Алматы` (indeclinable) is its location."""
+    is part of an organisation's name; `в НБ РК г.Алматы` (indeclinable) is its location,
+    except in a post, where the organisation is a genitive complement (`библиотекарь
+    сельской библиотеки с. Жаркайын`): loose."""
     tok = an.tokens[k]
     if tok.text in ("г", "с") and k + 2 < last and an.tokens[k + 1].text == ".":
         name = an.tokens[k + 2]
-        return k + 3 if is_name_word(name) and can_be_genitive(name.text) else None
+        return k + 3 if is_name_word(name) and (loose or can_be_genitive(name.text)) else None
     if is_modifier(tok) and k + 2 < last and an.tokens[k + 1].text == "обл" \
             and an.tokens[k + 2].text == ".":
         return k + 3  # "Павлодарской обл."
@@ -1050,15 +1108,17 @@ def can_be_genitive(word: str) -> bool:
     return any(p.tag.case == "gent" for p in known) or word.endswith(("а", "я"))
 
 
-def stops_before(an: Analysis, noun: int, mode: str) -> bool:
-    """A unit's name stops before its parent organisation (GUIDE §2, unit and parent)."""
+def stops_before(an: Analysis, noun: int, mode: str, head: Token | None = None) -> bool:
+    """A unit's name stops before its parent organisation (GUIDE §2, unit and parent);
+    a post before another post, except a deputy's (`заместитель министра культуры`)."""
     tok = an.tokens[noun]
     if mode in ("org", "unit") and tok.lemma in lx.PARENT_BODIES:
         return True
     if mode == "unit" and tok.feats.get("Number") != "Plur" and (tok.lemma in lx.LIBRARY_HEADS or tok.text in lx.ORG_ABBREVIATIONS
-                           or tok.lemma in ("университет", "министерство", "управление")):
+                           or tok.lemma in lx.UNIT_PARENTS):
         return True
-    if mode == "post" and tok.lemma in lx.POST_HEADS and tok.lemma not in ("директор", "руководитель"):
+    if mode == "post" and tok.lemma in lx.POST_HEADS and tok.lemma not in ("директор", "руководитель") \
+            and not (head is not None and head.lemma in lx.DEPUTY_HEADS):
         return True
     return False
 
@@ -1150,6 +1210,37 @@ def coordinated_end(an: Analysis, k: int, last: int, mode: str) -> int | None:
     return None
 
 
+def served_end(an: Analysis, k: int, last: int) -> int | None:
+    """`специальной библиотеки для незрячих и слабовидящих граждан`: the people a special
+    library serves are part of its name; other `для ...` (`для читателей`) are not."""
+    j = k
+    seen = False
+    while j < last:
+        tok = an.tokens[j]
+        if tok.lemma in lx.SERVED_PEOPLE:
+            seen = True
+        elif not (tok.text.lower() == "и" and seen) and not (seen and tok.pos == "NOUN"
+                                                               and tok.feats.get("Case") == "Gen"):
+            break
+        j += 1
+    return j if seen else None
+
+
+def mission_place(an: Analysis, k: int, last: int) -> int | None:
+    """`консульство РК в г. Омске`, `консул в Омске`: the host city of a diplomatic
+    mission is part of its name."""
+    if k >= last:
+        return None
+    if an.tokens[k].text in ("г", "с") and k + 2 < last and an.tokens[k + 1].text == "." \
+            and is_name_word(an.tokens[k + 2]):
+        return k + 3
+    end = an.ner_end(k, ("LOCATION",))
+    if end:
+        return end
+    tok = an.tokens[k]
+    return k + 1 if is_name_word(tok) and tok.feats.get("Case") == "Loc" else None
+
+
 # --- dates ---------------------------------------------------------------------------------
 
 def date_mentions(an: Analysis, report: Report, titles) -> list[Mention]:
@@ -1203,7 +1294,8 @@ def settle(cands: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]
         key = (m.type, m.start, m.end)
         if key in seen:
             continue
-        if m.attrs.pop("bare", False) and not any(p.start <= m.start and m.end <= p.end for p in posts):
+        if m.attrs.pop("bare", False) and not any(p.start <= m.start and m.end <= p.end for p in posts) \
+                and not after_unit(m, kept):
             continue
         if any(crosses(m, k) for k in kept):
             continue
@@ -1223,6 +1315,14 @@ def settle(cands: list[Mention], titles: list[tuple[int, int]]) -> list[Mention]
     for m in kept:
         m.attrs.pop("source", None)
     return sorted(kept, key=lambda m: (m.start, -m.end, m.type))
+
+
+def after_unit(m: Mention, kept: list[Mention]) -> bool:
+    """`[отдел краеведения] [ЦРБ]`: a bare parent right after an annotated unit is
+    annotated, since PART_OF hangs on it (GUIDE §2)."""
+    return m.type == "ORGANIZATION" and any(
+        k.type == "ORGANIZATION" and k.attrs.get("kind") == "unit" and m.start - k.end == 1
+        for k in kept)
 
 
 def inside_title(m: Mention, titles, cands) -> bool:

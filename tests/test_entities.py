@@ -352,3 +352,90 @@ def test_a_genitive_at_the_end_of_a_sentence_is_no_abbreviation():
 def test_a_closing_bracket_is_not_part_of_a_name():
     ents = entities("Победили Алтынай Ержанова (Экибастуз) и Руслан Ким (Аксу).")
     assert not any(")" in m.text for m in ents)
+
+
+def test_a_deputy_takes_the_post_of_his_chief():
+    text = "Награды вручил заместитель министра культуры Омской области Иван Петрович Сидоров."
+    assert [t for t, _ in spans(text, "PROFESSION")] == ["заместитель министра культуры Омской области"]
+
+
+def test_a_town_after_its_marker_belongs_to_an_organisation_in_a_post():
+    text = "С отчетом выступил директор ЦБС г. Степногорск Ерлан Болатұлы Касымов."
+    assert [t for t, _ in spans(text, "PROFESSION")] == ["директор ЦБС г. Степногорск"]
+    assert "ЦБС г. Степногорск" in [t for t, _ in spans(text, "ORGANIZATION")]
+    text = "Второе место заняла Е.В. Иванова (библиотекарь центральной библиотеки №3 г. Костаная)."
+    assert [t for t, _ in spans(text, "PROFESSION")] == ["библиотекарь центральной библиотеки №3 г. Костаная"]
+    assert "центральной библиотеки №3 г. Костаная" in [t for t, _ in spans(text, "ORGANIZATION")]
+
+
+def test_a_department_stops_before_its_institute_and_no_person_is_an_eponym():
+    text = "Доклад сделала доцент кафедры истории Омского государственного педагогического университета Е.В.Петрова."
+    orgs = [t for t, _ in spans(text, "ORGANIZATION")]
+    assert "кафедры истории" in orgs
+    assert "Омского государственного педагогического университета" in orgs
+    assert [t for t, _ in spans(text, "PERSON")] == ["Е.В.Петрова"]
+    text = "Экскурсию провели в музее Ф.М. Достоевского."
+    assert [t for t, _ in spans(text, "ORGANIZATION")] == ["музее Ф.М. Достоевского"]
+
+
+def test_the_people_a_special_library_serves_are_in_its_name():
+    text = ("О новых услугах рассказал Ерлан Болатович Сейтов, ведущий методист Карагандинской "
+            "областной специальной библиотеки для незрячих и слабовидящих граждан.")
+    assert ("Карагандинской областной специальной библиотеки для незрячих и слабовидящих граждан"
+            in [t for t, _ in spans(text, "ORGANIZATION")])
+    text = "Центральная библиотека для читателей открыла новый зал."
+    assert all("читателей" not in t for t, _ in spans(text, "ORGANIZATION"))
+
+
+def test_a_diplomatic_mission_keeps_its_host_city():
+    text = "Книги передали в Генеральное консульство Республики Казахстан в Казани."
+    assert [t for t, _ in spans(text, "ORGANIZATION")] == [
+        "Генеральное консульство Республики Казахстан в Казани"]
+    text = "Выставку открыл генеральный консул РК в г. Новосибирске Асхат Маратович Жумабеков."
+    assert [t for t, _ in spans(text, "PROFESSION")] == ["генеральный консул РК в г. Новосибирске"]
+
+
+def test_a_bare_parent_right_after_a_unit_is_annotated():
+    text = "Экспозицию подготовил отдел редких книг ОУНБ. Выставку оформил сектор краеведения библиотеки."
+    orgs = [t for t, _ in spans(text, "ORGANIZATION")]
+    assert orgs == ["отдел редких книг", "ОУНБ", "сектор краеведения", "библиотеки"]
+
+
+def test_a_body_named_by_its_topic_stops_before_its_association():
+    text = "Она работала в Секции публичных библиотек РБА и в Секции центральных библиотек субъектов РФ."
+    orgs = [t for t, _ in spans(text, "ORGANIZATION")]
+    assert "Секции публичных библиотек" in orgs and "РБА" in orgs
+    assert "Секции центральных библиотек субъектов РФ" in orgs
+
+
+def test_posts_in_brackets_with_a_dash_hyphenated_and_before_a_birthplace():
+    text = "Первое место заняла районная библиотека (библиотекарь – Сейтова Г.К.)."
+    assert [t for t, _ in spans(text, "PROFESSION")] == ["библиотекарь"]
+    text = "В жюри вошли Е.В.Петрова и библиотекарь-библиограф Анна Сергеевна Котова."
+    assert [t for t, _ in spans(text, "PROFESSION")] == ["библиотекарь-библиограф"]
+    text = "Гостьей праздника стала детская поэтесса из г. Павлодара Мария Ивановна Белова."
+    assert [t for t, _ in spans(text, "PROFESSION")] == ["детская поэтесса"]
+    text = "Гостем стал член Союза писателей Казахстана Арман Бекович Нуров."
+    assert spans(text, "PROFESSION") == []
+
+
+def test_an_abbreviation_before_a_kazakh_name_is_no_surname():
+    text = "Об опыте выступила заведующая отделом редких книг и рукописей НАБ Гүлмира Сапарқызы Әбдіқалық."
+    assert [t for t, _ in spans(text, "PROFESSION")] == ["заведующая отделом редких книг и рукописей НАБ"]
+    assert all(not t.startswith("НАБ") for t, _ in spans(text, "PERSON"))
+
+
+def test_government_with_country_and_regional_library_abbreviation():
+    text = "Резолюцию направили в Правительство РК."
+    assert [t for t, _ in spans(text, "ORGANIZATION")] == ["Правительство РК"]
+    text = "Проект поддержала Западно-Казахстанская библиотека (далее – ЗКОУНБ)."
+    assert "ЗКОУНБ" in [t for t, _ in spans(text, "ORGANIZATION")]
+    text = "Вебинар для методистов районных ЦБС провела областная библиотека."
+    assert all("ЦБС" not in t for t, _ in spans(text, "ORGANIZATION"))
+
+
+def test_a_bare_parent_of_a_unit_in_a_post_but_not_a_bare_post_complement():
+    text = "Доцент кафедры педагогики и психологии университета Ахметова С.Р. прочла лекцию."
+    assert "университета" in [t for t, _ in spans(text, "ORGANIZATION")]
+    text = "Представитель партии Иванов С.Р. выступил с заявлением."
+    assert "партии" not in [t for t, _ in spans(text, "ORGANIZATION")]
