@@ -205,6 +205,7 @@ def natasha_mentions(an: Analysis, titles: list[tuple[int, int]]) -> list[Mentio
             start = after_post(an, start, end)
             start = with_surname(an, start, end)
             start = with_first_name(an, start, end)
+            end = with_last_name(an, start, end)
             glued = GLUED_INITIALS.search(an.text, max(0, start - 6), start)
             if glued and not INITIALS.search(an.text[start:end]) and (
                     glued.start() == 0 or not an.text[glued.start() - 1].isalpha()):
@@ -317,6 +318,25 @@ def with_first_name(an: Analysis, start: int, end: int) -> int:
     if is_name_word(prev) and is_first_name(prev.text) and an.text[prev.end:start] == " ":
         return prev.start
     return start
+
+
+# a surname's ending, in any case: Қайратов, Қайратова, Қайратовым, Сейітұлы
+SURNAME_END = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|ұлы|улы|қызы|кызы)(?:а|у|ым|ой|ом|е|ого|ому|ий|ая)?$")
+
+
+def with_last_name(an: Analysis, start: int, end: int) -> int:
+    """`Айбар Қайратов`, where Natasha took only the first name (a surname starting with
+    a Kazakh letter is unknown to it): a capitalised word right after a lone first
+    name, with a surname's ending, belongs to the name."""
+    toks = an.tokens_in(start, end)
+    if len(toks) != 1 or not is_first_name(toks[0].text):
+        return end
+    nxt = an.tokens[toks[0].i + 1] if toks[0].i + 1 < len(an.tokens) else None
+    if (nxt is not None and nxt.sent == toks[0].sent and is_name_word(nxt)
+            and an.text[end:nxt.start] == " " and SURNAME_END.search(nxt.text.lower())
+            and not any(s <= nxt.start < e for _, s, e, _ in an.ner)):
+        return nxt.end
+    return end
 
 
 def genitive_town(an: Analysis, start: int, end: int) -> str | None:

@@ -439,3 +439,12 @@ def test_a_bare_parent_of_a_unit_in_a_post_but_not_a_bare_post_complement():
     assert "университета" in [t for t, _ in spans(text, "ORGANIZATION")]
     text = "Представитель партии Иванов С.Р. выступил с заявлением."
     assert "партии" not in [t for t, _ in spans(text, "ORGANIZATION")]
+
+
+def test_a_first_name_takes_the_surname_natasha_left_out():
+    """Natasha tags only `Айбар` in `Айбар Қайратов` (a surname opening with a Kazakh
+    letter is unknown to it): the surname after a lone first name joins the name."""
+    ents = entities("Второе место занял Айбар Қайратов из с. Иртышск, третье – Мадина Серікова.")
+    persons = [(m.text, m.normal) for m in ents if m.type == "PERSON"]
+    assert ("Айбар Қайратов", "Қайратов Айбар") in persons
+    assert not [p for p in persons if p[0] == "Айбар"]
