@@ -287,6 +287,8 @@ def resolve_document(ex: Extraction, registry: Registry | None = None,
             key, why = post_key(m, ex), "the post and its workplace"
         set_identity(m, key, why)
         done[m.id] = m
+    join_acronyms(ex)
+    join_given_names(ex, registry)
     join_alternative_names(ex, alt, by_id)
     join_event_appositions(ex)
     key_units(ex, rels, by_id)
@@ -364,7 +366,39 @@ def person_key(m: Mention, earlier: list[Mention], registry: Registry) -> tuple[
             return iri, why
         parts = [name_key(name.surname), initials_of(name)]
         return " ".join(x for x in parts if x), "surname and initials"
-    return name_key(m.normal), "no surname: its own name"
+    return name_key(m.normal), NO_SURNAME
+
+
+NO_SURNAME = "no surname: its own name"
+
+
+def join_given_names(ex: Extraction, registry: Registry) -> None:
+    """`Сәуле Ахметқызы` (or `Л.Н.`) with the surname given only later in the report
+    (`Жанұзақова`, a person known by her full name): a name without a surname but with
+    both initials joins the one person of the report with a surname whose name, as
+    known, has the same two initials and does not conflict."""
+    people = [m for m in ex.mentions if m.type == "PERSON" and m.iri]
+    for m in people:
+        if m.attrs.get("why") != NO_SURNAME:
+            continue
+        name = person_name(m)
+        if name.surname or len(initials_of(name)) != 2:
+            continue
+        found = {}
+        for p in people:
+            if not p.attrs.get("surname") or p.attrs.get("why") == SPLIT:
+                continue
+            known = registry.persons.get(p.iri)
+            full = richer(known, person_name(p)) if known else person_name(p)
+            if initials_of(full) == initials_of(name) and compatible(full, name) \
+                    and compatible(person_name(p), name):
+                found[p.iri] = p
+        if len(found) != 1:
+            continue
+        p, old = next(iter(found.values())), m.iri
+        for o in people:
+            if o.iri == old:
+                set_identity(o, p.attrs["key"], f"the initials of {p.normal} in this report")
 
 
 def joins(earlier: PersonName, name: PersonName) -> bool:
@@ -451,6 +485,12 @@ def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
             known = registry.placed_org(words | local) or registry.org(words | local)
             if known:
                 return known, f"describes the organisation of {home.normal}'s place"
+        # `центральная районная библиотека с. Баянаул`, then `ЦРБ`: the one description
+        # with these words the report has placed already
+        same = {d.attrs["key"] for d in orgs if generic_name(d) and d.attrs.get("placed_words")
+                and org_words(d.normal) == words}
+        if len(same) == 1:
+            return next(iter(same)), "the same description placed earlier in the report"
         # else the same words in another report may be another library: keep it within
         # the report's source
         return f"{expanded_key(m.normal)}@{name_key(scope or '')}".rstrip("@"), \
@@ -458,10 +498,68 @@ def org_key(m: Mention, home: Mention | None, done: dict, registry: Registry,
     for d in reversed(orgs):
         if not generic_name(d) and words and words == org_words(d.normal):
             return d.attrs["key"], f"the same name as {d.normal} earlier in the report"
+    # `Совет директоров` after `Совет директоров библиотек ... области`, `Курганская ОУНБ`
+    # after `Курганская ОУНБ им. А.К. Югова`: the start of one name given earlier
+    heads = {d.attrs["key"]: d for d in orgs if not generic_name(d) and starts(m.normal, d.normal)}
+    if len(heads) == 1:
+        d = next(iter(heads.values()))
+        return d.attrs["key"], f"the start of the name {d.normal} given earlier in the report"
     known = registry.label("ORGANIZATION", m.normal) or registry.placed_org(words) or registry.org(words)
     if known:
         return known, "a name already known"
     return expanded_key(m.normal), "its name"
+
+
+def starts(short: str, full: str) -> bool:
+    """`short` is the first two or more words of `full` (abbreviations spelled out)."""
+    a, b = expanded_key(short).split(), expanded_key(full).split()
+    return 2 <= len(a) < len(b) and b[:len(a)] == a
+
+
+ACRONYM = re.compile(r"^[А-ЯЁӘҒҚҢӨҰҮҺІ]{3,}$")
+
+
+def join_acronyms(ex: Extraction) -> None:
+    """`СКОУНБ им. С. Муканова` in the title, `Северо-Казахстанская областная
+    универсальная научная библиотека им. С. Муканова` in the text: an abbreviation that
+    spells the initials of exactly one organisation the report names takes its IRI,
+    with every mention that had the abbreviation's."""
+    orgs = [m for m in ex.mentions if m.type == "ORGANIZATION" and m.iri
+            and m.attrs.get("kind") != "unit"]
+    for m in orgs:
+        named = acronym_of(m, orgs)
+        if named is None or named.iri == m.iri:
+            continue
+        old = m.iri
+        for o in ex.mentions:
+            if o.type == "ORGANIZATION" and o.iri == old:
+                set_identity(o, named.attrs["key"], f"the initials of {named.normal} in this report")
+
+
+def acronym_of(m: Mention, orgs: list[Mention]) -> Mention | None:
+    """The one organisation of `orgs` whose initials `m`'s name spells when it starts
+    with an unknown abbreviation (`ЗКОУНБ`: Западно-Казахстанская областная
+    универсальная научная библиотека; the parts of a hyphenated word count one each;
+    the rest of the name, an eponym, must agree)."""
+    first, _, rest = m.normal.partition(" ")
+    if not ACRONYM.match(first) or first.lower() in lx.ABBREVIATION_EXPANSIONS:
+        return None
+    found = {}
+    for d in orgs:
+        if d is m or d.iri == m.iri and d.normal.startswith(first):
+            continue
+        for full in (d.normal, d.attrs.get("canonical")):
+            if full and acronym_fits(first.lower(), rest, full):
+                found[d.attrs["key"]] = d
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def acronym_fits(letters: str, rest: str, full: str) -> bool:
+    name, _, eponym = expanded_key(full).partition(" им.")
+    initials = "".join(part[:1] for w in name.split() for part in w.split("-") if part)
+    if initials != letters or len(name.split()) < 2:
+        return False
+    return not rest or org_words(rest) <= org_words("им." + eponym if eponym else "")
 
 
 REGIONAL_WORDS = {"область", "край", "республика", "национальный"}

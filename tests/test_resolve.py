@@ -320,3 +320,87 @@ def test_a_part_after_a_colon_is_not_another_name_of_the_event():
     ex = Batch()(report("В программе Дней культуры Павлодарской области: выставка «Степные мотивы» "
                         "и концерт."))
     assert iris(ex, "EVENT", "Дней") != iris(ex, "EVENT", "выставка")
+
+
+def test_an_abbreviation_of_initials_joins_the_full_name_before_or_after_it():
+    ex = Batch()(report("Делегация СЗОУНБ им. М. Горького посетила Омск\n\nВ составе делегации "
+                        "Северо-Западной областной универсальной научной библиотеки им. М. Горького "
+                        "были методисты. Директор СЗОУНБ выступила с докладом."))
+    assert len(iris(ex, "ORGANIZATION", "библиотеки") | iris(ex, "ORGANIZATION", "СЗОУНБ")) == 1
+
+
+def test_an_abbreviation_with_another_eponym_stays_apart():
+    ex = Batch()(report("Делегация СЗОУНБ им. А. Блока посетила Омск\n\nВ составе делегации "
+                        "Северо-Западной областной универсальной научной библиотеки им. М. Горького "
+                        "были методисты."))
+    assert iris(ex, "ORGANIZATION", "СЗОУНБ") != iris(ex, "ORGANIZATION", "библиотеки")
+
+
+def test_the_start_of_a_name_given_earlier_in_the_report_joins_it():
+    ex = Batch()(report("Заседание Совета руководителей библиотек Павлодарской области прошло в марте. "
+                        "На заседании Совета руководителей обсудили планы. Тобольская областная "
+                        "универсальная научная библиотека им. Д.И. Менделеева провела семинар. "
+                        "Сотрудники Тобольской ОУНБ рассказали о проектах."))
+    assert len(iris(ex, "ORGANIZATION", "Совета")) == 1
+    assert len(iris(ex, "ORGANIZATION", "Тобольск")) == 1
+
+
+def hand_made(text, spans, relations=()):
+    """An extraction with the given mentions (type, text, normal, attrs) and relations
+    (type, head index, tail index), resolved in one batch."""
+    from kgraph.model import Extraction, Mention, Relation
+
+    mentions, at = [], 0
+    for i, (etype, surface, normal, attrs) in enumerate(spans, 1):
+        start = text.index(surface, at)
+        at = start + len(surface)
+        mentions.append(Mention(f"T{i}", etype, start, at, surface, normal, attrs=dict(attrs)))
+    rels = [Relation(t, f"T{h}", f"T{d}") for t, h, d in relations]
+    ex = Extraction(report(text), mentions, rels)
+    Batch().resolve(ex)
+    return ex
+
+
+def test_an_abbreviation_of_a_placed_description_is_that_description():
+    text = ("Павлодарская ОУНБ провела конкурс. Итоги подвели в центральной районной "
+            "библиотеке с. Успенка. Выставку подготовили сотрудники ЦРБ.")
+    ex = hand_made(text, [
+        ("ORGANIZATION", "Павлодарская ОУНБ", "Павлодарская ОУНБ", {"kind": "library"}),
+        ("ORGANIZATION", "центральной районной библиотеке", "центральная районная библиотека",
+         {"kind": "library"}),
+        ("LOCATION", "Успенка", "Успенка", {}),
+        ("ORGANIZATION", "ЦРБ", "ЦРБ", {"kind": "library"}),
+    ], [("LOCATED_IN", 2, 3)])
+    _, first, _, abbreviation = ex.mentions
+    assert abbreviation.iri == first.iri
+
+
+def test_initials_alone_join_the_one_person_of_the_report_with_them():
+    text = ("Выступила Гульнара Маратовна Сатпаева, директор ЦБС. "
+            "Затем Г.М. рассказала о клубах, а Ж.К. Ахметов о выставках.")
+    ex = hand_made(text, [
+        ("PERSON", "Гульнара Маратовна Сатпаева", "Сатпаева Гульнара Маратовна",
+         {"surname": "Сатпаева", "first": "Гульнара", "middle": "Маратовна", "gender": "f"}),
+        ("PERSON", "Г.М.", "Г.М.", {"initials": "Г.М."}),
+        ("PERSON", "Ж.К. Ахметов", "Ахметов Ж.К.",
+         {"surname": "Ахметов", "initials": "Ж.К.", "gender": "m"}),
+    ])
+    full, initials, other = ex.mentions
+    assert initials.iri == full.iri != other.iri
+
+
+def test_a_first_name_and_patronymic_take_the_surname_given_later():
+    batch = Batch()
+    a = batch(report("На семинаре выступила Сатпаева Гульнара Маратовна, директор районной "
+                     "библиотеки.", "a.txt"))
+    b = batch(report("Открыла встречу директор библиотеки Гульнара Маратовна. Подводя итоги, "
+                     "Сатпаева предложила чаще встречаться.", "b.txt"))
+    assert iris(b, "PERSON", "Гульнара") == iris(b, "PERSON", "Сатпаева") \
+        == iris(a, "PERSON", "Сатпаева")
+
+
+def test_a_first_name_and_patronymic_do_not_guess_between_two_people():
+    ex = Batch()(report("Открыла встречу Гульнара Маратовна. Выступили Сатпаева Г.М. "
+                        "и Сейтова Г.М."))
+    assert not iris(ex, "PERSON", "Гульнара") & (iris(ex, "PERSON", "Сатпаева")
+                                                  | iris(ex, "PERSON", "Сейтова"))
