@@ -90,19 +90,7 @@ def build(location: str, reports: int) -> dict:
     rng = random.Random(SEED)
     pools = bench_serve.Pools(rng, people=max(50, reports // 2), events=max(20, reports // 8))
     t = time.perf_counter()
-    store = ox.Store(location)
-    run_iri = vocab.run_iri("bench")
-    batch, quads = [], 0
-    for i in range(reports):
-        batch.extend(rdf.report_quads(bench_serve.generate_report(i, pools, rng), run_iri))
-        if len(batch) > 200_000:
-            store.bulk_extend(batch)
-            quads += len(batch)
-            batch = []
-    store.bulk_extend(batch)
-    quads += len(batch)
-    store.flush()
-    del store
+    quads = bench_serve.bulk_load_reports(location, reports, pools, rng)
     generated = time.perf_counter() - t
     log(f"generated and loaded {reports} reports ({quads} quads) in {generated:.0f} s")
     with open_store(location, write=True) as gs:

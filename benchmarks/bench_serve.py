@@ -245,18 +245,12 @@ def generate_report(i: int, pools: Pools, rng: random.Random) -> Extraction:
     return ex
 
 
-def build_store(location: str, reports: int, seed: int = 7) -> dict:
-    """Generate `reports` reports into a new store at `location` (bulk load)."""
+def bulk_load_reports(location, reports: int, pools, rng) -> int:
+    """Generate `reports` reports and bulk-load their graphs into a new embedded store
+    (no transactions: a benchmark store, built once); returns the number of quads."""
     import pyoxigraph as ox
 
-    from kgraph.ingest import ontology_path
-    from kgraph.store import open_store
-
-    rng = random.Random(seed)
-    pools = Pools(rng, people=max(50, reports // 2), events=max(20, reports // 8))
-    Path(location).parent.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    store = ox.Store(location)
+    store = ox.Store(str(location))
     run = vocab.run_iri("bench")
     batch, quads = [], 0
     for i in range(reports):
@@ -266,9 +260,20 @@ def build_store(location: str, reports: int, seed: int = 7) -> dict:
             quads += len(batch)
             batch = []
     store.bulk_extend(batch)
-    quads += len(batch)
     store.flush()
-    del store
+    return quads + len(batch)
+
+
+def build_store(location: str, reports: int, seed: int = 7) -> dict:
+    """Generate `reports` reports into a new store at `location` (bulk load)."""
+    from kgraph.ingest import ontology_path
+    from kgraph.store import open_store
+
+    rng = random.Random(seed)
+    pools = Pools(rng, people=max(50, reports // 2), events=max(20, reports // 8))
+    Path(location).parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    quads = bulk_load_reports(location, reports, pools, rng)
     generated = time.perf_counter() - t0
     t1 = time.perf_counter()
     with open_store(location, write=True) as gs:

@@ -12,22 +12,13 @@ then a line ---relations--- and lines `TYPE HEAD TAIL  # comment`.
 """
 import collections, glob, os, re, sys
 
+from kgraph.model import RELATION_TYPES
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.dirname(HERE)
 ETYPES = {"PERSON", "ORGANIZATION", "LOCATION", "EVENT", "DATE", "PROFESSION"}
 PREFIX = {"PERSON": "per:", "ORGANIZATION": "org:", "LOCATION": "loc:", "EVENT": "evt:"}
-ANY = ETYPES
-RTYPES = {
-    "PARTICIPANT_IN": ({"PERSON", "ORGANIZATION"}, {"EVENT"}),
-    "ORGANIZES": ({"PERSON", "ORGANIZATION"}, {"EVENT"}),
-    "TAKES_PLACE_IN": ({"EVENT"}, {"LOCATION", "ORGANIZATION"}),
-    "POINT_IN_TIME": ({"EVENT"}, {"DATE"}),
-    "WORKS_AS": ({"PERSON"}, {"PROFESSION"}),
-    "WORKPLACE": ({"PERSON"}, {"ORGANIZATION"}),
-    "PART_OF": ({"ORGANIZATION"}, {"ORGANIZATION"}),
-    "LOCATED_IN": ({"LOCATION", "ORGANIZATION"}, {"LOCATION"}),
-    "ALTERNATIVE_NAME": (ANY, ANY),
-}
+RTYPES = RELATION_TYPES  # the contract's argument types (kgraph/model.py)
 DATE_RE = re.compile(r"^(\d{4}|XXXX|\d\dX|\d\dXX|\d{3}X)(-(\d\d|SP|SU|FA|WI)(-\d\d)?)?"
                      r"(/(\d{4}|XXXX)(-(\d\d|SP|SU|FA|WI)(-\d\d)?)?)?$")
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Inline gold markup (src/NAME.src) -> BRAT (NAME.txt + NAME.ann), with validation.
 
-Written for tests/heldout2 only (stdlib).  Format as in shared/annotation/GUIDE.md §7:
+Written for tests/heldout2 only (stdlib and kgraph.model).  Format as in shared/annotation/GUIDE.md §7:
   [LABEL TYPE|key=value|key="value with spaces" span text]
   ---relations---
   TYPE HEAD TAIL   # comment
@@ -17,19 +17,11 @@ import os
 import re
 import sys
 
+from kgraph.model import RELATION_TYPES
+
 ENT_TYPES = {"PERSON", "ORGANIZATION", "LOCATION", "EVENT", "DATE", "PROFESSION"}
 ID_PREFIX = {"PERSON": "per:", "ORGANIZATION": "org:", "LOCATION": "loc:", "EVENT": "evt:"}
-REL_TYPES = {
-    "PARTICIPANT_IN": ({"PERSON", "ORGANIZATION"}, {"EVENT"}),
-    "ORGANIZES": ({"PERSON", "ORGANIZATION"}, {"EVENT"}),
-    "TAKES_PLACE_IN": ({"EVENT"}, {"LOCATION", "ORGANIZATION"}),
-    "POINT_IN_TIME": ({"EVENT"}, {"DATE"}),
-    "WORKS_AS": ({"PERSON"}, {"PROFESSION"}),
-    "WORKPLACE": ({"PERSON"}, {"ORGANIZATION"}),
-    "PART_OF": ({"ORGANIZATION"}, {"ORGANIZATION"}),
-    "LOCATED_IN": ({"LOCATION", "ORGANIZATION"}, {"LOCATION"}),
-    "ALTERNATIVE_NAME": (ENT_TYPES, ENT_TYPES),
-}
+REL_TYPES = RELATION_TYPES  # the contract's argument types (kgraph/model.py)
 DATE_VALUE = re.compile(
     r"^(?:[0-9X]{4}(?:-(?:[0-9X]{2}(?:-[0-9X]{2})?|SP|SU|FA|WI))?|[0-9]{2}XX|[0-9]{3}X)"
     r"(?:/(?:[0-9X]{4}(?:-(?:[0-9X]{2}(?:-[0-9X]{2})?|SP|SU|FA|WI))?|[0-9]{2}XX|[0-9]{3}X))?$")
