@@ -2,7 +2,8 @@
 
 Incremental: a report's identity is its path under the ingested root (or a sidecar id)
 and its content hash is kept in its graph, so unchanged reports cost one hash and no
-NLP. Each report's graph is replaced in one transaction (`store.replace_report`);
+NLP. Each report's graph is replaced all at once (`store.add_reports`: new reports a
+few dozen to a bulk load, changed ones one transaction each);
 workers extract in parallel and the main process is the only writer.
 
 What an operator can rely on:
@@ -11,8 +12,9 @@ What an operator can rely on:
   and its end time and counts are added when it ends: a run without an end was killed
   or failed. Every report graph names the run that wrote it (prov:wasGeneratedBy).
 * Killing ingestion at any moment leaves each report wholly old or wholly new (one
-  update per report); the next run redoes what is missing, since unfinished reports
-  still have their old hash (or none).
+  update per changed report, one atomic bulk load per few dozen new ones); the next
+  run redoes what is missing, since unfinished reports still have their old hash
+  (or none).
 * A file that cannot be read or extracted goes to `Summary.failed` with a reason that
   names it; the batch goes on, and what the store holds for that report is left as
   is, even by --prune.
@@ -393,7 +395,7 @@ def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
     summary.workers = min(workers or default_workers(), len(jobs))
     _INHERITED_FDS[:] = _lock_fds(store)
     bar = progress(len(jobs)) if progress and jobs else None
-    written = 0
+    writer = _Writer(store, summary)
     try:
         for job, ex, error in run_jobs(jobs, summary.workers):
             if error:
@@ -406,23 +408,20 @@ def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
                     summary.failed.append({"file": job.path, "error": (
                         f"{job.path}: could not be turned into RDF ({type(e).__name__}: {e})")})
                 else:
-                    store.replace_report(vocab.report_iri(job.id), quads)
-                    setattr(summary, job.status, getattr(summary, job.status) + 1)
-                    written += 1
-                    if written % FLUSH_EVERY == 0:
-                        _flush(store)
+                    writer.add(job, quads)
             if bar:
                 bar.update(1)
                 if hasattr(bar, "set_postfix_str"):
                     bar.set_postfix_str(f"new {summary.new}, changed {summary.changed}, "
                                         f"failed {len(summary.failed)}", refresh=False)
+        writer.write()
     finally:
         _INHERITED_FDS.clear()
         if bar:
             bar.close()
     if prune:
         summary.removed = prune_missing(paths, store, index, present, summary)
-    if written or summary.removed or labels_stale:
+    if writer.written or summary.removed or labels_stale:
         store.refresh_labels()
     summary.ended = _now()
     summary.seconds = time.time() - started
@@ -468,10 +467,53 @@ def prune_missing(paths, store, index, present: set[str], summary: Summary) -> i
     return len(gone)
 
 
-# RocksDB keeps writes in memtables (one per index) until they fill up: ~0.5 MB per
-# report here, 550 MB after 1,000 reports. Flushing every 100 keeps the writer at
-# ~150 MB (docs/performance.md).
+# RocksDB keeps transactional writes in memtables (one per index) until they fill up:
+# ~0.5 MB per report here, 550 MB after 1,000 reports. Flushing every 100 keeps the
+# writer at ~150 MB (docs/performance.md). Bulk loads do not use them.
 FLUSH_EVERY = 100
+# reports are written several at a time (store.add_reports: one bulk load for the new
+# ones, whose fixed cost is ~14 ms): ~50 generated reports. KGRAPH_BULK_QUADS changes it
+# (tests use small batches to kill a run between two of them).
+BULK_QUADS = 25_000
+
+
+def bulk_quads() -> int:
+    try:
+        return max(1, int(os.environ.get("KGRAPH_BULK_QUADS", BULK_QUADS)))
+    except ValueError:
+        return BULK_QUADS
+
+
+class _Writer:
+    """Collects resolved reports and writes them a few dozen at a time; counts them
+    in the summary once they are in the store. A run killed in between loses the
+    reports collected since the last write: their old version (or none) stays, and
+    the next run extracts them again."""
+
+    def __init__(self, store, summary: Summary):
+        self.store, self.summary = store, summary
+        self.pending: list[tuple[Job, list]] = []
+        self.quads = 0
+        self.written = 0
+        self.limit = bulk_quads()
+
+    def add(self, job: Job, quads: list) -> None:
+        self.pending.append((job, quads))
+        self.quads += len(quads)
+        if self.quads >= self.limit:
+            self.write()
+
+    def write(self) -> None:
+        if not self.pending:
+            return
+        self.store.add_reports([(vocab.report_iri(job.id), quads) for job, quads in self.pending])
+        before = self.written
+        for job, _ in self.pending:
+            setattr(self.summary, job.status, getattr(self.summary, job.status) + 1)
+            self.written += 1
+        if self.written // FLUSH_EVERY > before // FLUSH_EVERY:
+            _flush(self.store)
+        self.pending, self.quads = [], 0
 
 
 def _flush(store) -> None:

@@ -38,7 +38,9 @@ class _NS:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return NamedNode(self._base + name)
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)  # built once: report_quads asks for terms ~500 times
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         return NamedNode(self._base + name)

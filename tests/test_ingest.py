@@ -264,7 +264,10 @@ def test_sigkill_mid_run_leaves_each_report_wholly_old_or_new(tmp_path):
 
     args = [sys.executable, "-m", "kgraph", "ingest", str(folder), "--store", str(store),
             "--workers", "1"]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # reports are written a few at a time (small batches: the kill falls in the run)
+    env = dict(os.environ, KGRAPH_BULK_QUADS="300")
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
     try:
         # while it runs, a second ingest fails at once and names it
         wait_for_lock_holder(store, proc.pid)
@@ -310,15 +313,17 @@ def without_explanations(graphs):
 
 
 def test_sigkill_while_adding_new_reports_leaves_each_absent_or_whole(tmp_path):
-    """New reports are written with Store.extend, not the update that replaces a
-    changed one: a kill in the middle of a first ingest must leave each report absent
-    or exactly as a clean run writes it, and the next run must add the rest."""
+    """New reports are written a few at a time in one bulk load, not by the update
+    that replaces a changed one: a kill in the middle of a first ingest must leave
+    each report absent or exactly as a clean run writes it, and the next run must
+    add the rest. (Small bulk loads here, so that the kill falls between two.)"""
     folder, store = tmp_path / "reports", tmp_path / "store"
     make_folder(folder, 80, 1)
     clean = snapshot_of(folder, tmp_path / "ref")
+    env = dict(os.environ, KGRAPH_BULK_QUADS="300")
     proc = subprocess.Popen([sys.executable, "-m", "kgraph", "ingest", str(folder),
                              "--store", str(store), "--workers", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         wait_for_lock_holder(store, proc.pid)
         poll_reports(store)  # the first reports are in

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import pyoxigraph as ox
@@ -147,6 +148,75 @@ def test_quads_of_another_graph_are_refused(store):
     _, quads_b = report("b.txt")
     with pytest.raises(ValueError, match="not in graph"):
         store.replace_report(g, quads_b)
+
+
+def test_add_reports_adds_new_graphs_and_replaces_stored_ones(store):
+    g_a, a1 = report("a.txt", "1" * 64, entities=[("PERSON", "иванов", "Иванов", None)])
+    store.replace_report(g_a, a1)
+    _, a2 = report("a.txt", "2" * 64, entities=[("PERSON", "петров", "Петров", None)])
+    g_b, b1 = report("b.txt", "3" * 64)
+    _, b2 = report("b.txt", "4" * 64, entities=[("PERSON", "ким", "Ким", None)])
+    g_c, c1 = report("c.txt", "5" * 64)
+    store.add_reports([(g_a, a2), (g_b, b1), (g_c, c1), (g_b, b2)])
+    assert graph_quads(store, g_a) == set(a2)  # the stored one replaced, not merged
+    assert graph_quads(store, g_b) == set(b2)  # given twice: the last wins
+    assert graph_quads(store, g_c) == set(c1)
+    assert {rid: sha for rid, (_, sha) in store.report_index().items()} == {
+        "a.txt": "2" * 64, "b.txt": "4" * 64, "c.txt": "5" * 64}
+    with pytest.raises(ValueError, match="not in graph"):
+        store.add_reports([(g_a, c1)])
+
+
+BULK_WRITER = r"""
+import sys
+import pyoxigraph as ox
+from kgraph import vocab
+from kgraph.store import open_store
+store = open_store(sys.argv[1], write=True)
+reports = []
+for r in range(40):
+    g = ox.NamedNode(vocab.report_iri(f"r{r}.txt"))
+    quads = [ox.Quad(g, ox.NamedNode(vocab.KG + "sha256"), ox.Literal(f"{r:064x}"), g)]
+    quads += [ox.Quad(ox.NamedNode(f"{g.value}#m{i}"), ox.NamedNode(vocab.KG + "surface"),
+                      ox.Literal(f"mention {i} of report {r}"), g) for i in range(5000)]
+    reports.append((g.value, quads))
+print("writing", flush=True)
+store.add_reports(reports)
+print("written", flush=True)
+"""
+
+
+@pytest.mark.parametrize("after", [0.2, 0.6, 1.2])
+def test_a_kill_during_a_bulk_write_leaves_all_or_nothing(path, after):
+    """add_reports writes new reports in one bulk load: SIGKILL at any moment leaves
+    every report of it whole, or none of them; the next writer removes the files a
+    killed bulk load left."""
+    writer = subprocess.Popen([sys.executable, "-c", BULK_WRITER, path],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "writing", writer.stderr.read()
+        time.sleep(after)
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.communicate(timeout=60)
+    with open_store(path, write=True) as s:
+        counts = {rid: len(graph_quads(s, g)) for rid, (g, _) in s.report_index().items()}
+        assert counts in ({}, {f"r{r}.txt": 5001 for r in range(40)}), (
+            f"{len(counts)} reports, {sum(counts.values())} quads")
+        assert not list(Path(path).glob("bulk-*.sst"))
+
+
+def test_the_leftovers_of_a_killed_bulk_load_are_removed(path):
+    with open_store(path, write=True):
+        pass
+    leftover = Path(path) / "bulk-1234567890.sst"
+    leftover.write_bytes(b"half an SST file")
+    with open_store(path):  # a reader leaves them (a writer may be loading)
+        pass
+    assert leftover.exists()
+    with open_store(path, write=True) as s:
+        s.replace_report(*report("a.txt"))
+    assert not leftover.exists()
 
 
 def test_report_index_after_writes_and_removal(store):
