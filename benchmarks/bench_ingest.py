@@ -69,15 +69,16 @@ EXTRACT = r"""
 import json, os, resource, sys, time
 t0 = time.perf_counter()
 from kgraph.analyse import get_analyzer
-from kgraph.extract import extract
+from kgraph.extract import extract_many
+from kgraph.ingest import CHUNK
 from kgraph.read import read_report
 get_analyzer()
 t1 = time.perf_counter()
 paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
 reports = [read_report(p, os.path.dirname(p)) for p in paths]
 t2, c2 = time.perf_counter(), time.process_time()
-for report in reports:
-    extract(report)
+for k in range(0, len(reports), CHUNK):  # as an ingest worker does
+    extract_many(reports[k:k + CHUNK])
 t3, c3 = time.perf_counter(), time.process_time()
 print(json.dumps({"load": t1 - t0, "process": t3 - t2, "process_cpu": c3 - c2,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -86,17 +87,17 @@ print(json.dumps({"load": t1 - t0, "process": t3 - t2, "process_cpu": c3 - c2,
 PROFILE = r"""
 import cProfile, io, json, os, pstats, sys, tempfile
 from kgraph.analyse import get_analyzer
-from kgraph.extract import extract
+from kgraph.extract import extract_many
+from kgraph.ingest import CHUNK
 from kgraph.read import read_report
 get_analyzer()
 paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
 reports = [read_report(p, os.path.dirname(p)) for p in paths]
-for r in reports[:20]:
-    extract(r)  # warm caches
+extract_many(reports[:20])  # warm caches
 prof = cProfile.Profile()
 prof.enable()
-for r in reports:
-    extract(r)
+for k in range(0, len(reports), CHUNK):
+    extract_many(reports[k:k + CHUNK])
 prof.disable()
 
 # ingest's writing process (1 worker: extraction in a worker, not profiled), on a fresh store
@@ -129,7 +130,7 @@ es = pstats.Stats(prof)
 total = sum(tt for (cc, nc, tt, ct, callers) in es.stats.values())
 stages = cum(es, {
     "extract (all)": ("kgraph/extract.py", "extract"),
-    "natasha (Analyzer.natasha_doc)": ("kgraph/analyse.py", "natasha_doc"),
+    "natasha (Analyzer.natasha_docs)": ("kgraph/analyse.py", "natasha_docs"),
     "analyse (incl. natasha; lemmas, tokens)": ("kgraph/analyse.py", "analyse"),
     "entities.find_entities": ("kgraph/entities.py", "find_entities"),
     "relations.extract_relations": ("kgraph/relations.py", "extract_relations"),
@@ -143,12 +144,12 @@ ist = pstats.Stats(iprof)
 istages = cum(ist, {
     "ingest (all)": ("kgraph/ingest.py", "ingest"),
     "plan (hash files)": ("kgraph/ingest.py", "plan"),
-    "extraction (_extract_job)": ("kgraph/ingest.py", "_extract_job"),
+    "extraction (_extract_jobs)": ("kgraph/ingest.py", "_extract_jobs"),
     "read_report": ("kgraph/read.py", "read_report"),
     "Batch.resolve (cross-report identities)": ("kgraph/extract.py", "resolve"),
     "registry_from_store": ("kgraph/resolve.py", "registry_from_store"),
     "rdf.report_quads": ("kgraph/rdf.py", "report_quads"),
-    "store.replace_report": ("kgraph/store.py", "replace_report"),
+    "store.add_reports": ("kgraph/store.py", "add_reports"),
     "store.refresh_labels": ("kgraph/store.py", "refresh_labels"),
     "load_ontology / ontology_is_current": ("kgraph/ingest.py", "ontology_is_current"),
 })
@@ -163,6 +164,7 @@ import json, os, sys, tempfile, time
 from kgraph import analyse, entities, relations, resolve, rdf, vocab
 from kgraph.baseline import models, natasha_full_stack
 from kgraph.extract import Batch
+from kgraph.ingest import CHUNK
 from kgraph.model import Extraction
 from kgraph.read import read_report
 from kgraph.store import open_store
@@ -174,25 +176,33 @@ ms = {k: 0.0 for k in ("natasha full stack", "kgraph analyse (Natasha + tokens, 
                        "entities.find_entities", "relations.extract_relations",
                        "resolve.resolve_document (in the report)",
                        "Batch.resolve (across reports)", "rdf.report_quads",
-                       "store.replace_report")}
+                       "store.add_reports")}
 last = {"Batch.resolve (across reports)": 0.0}
 batch, n = Batch(), len(reports)
 with open_store(os.path.join(tempfile.mkdtemp(), "s"), write=True) as store:
-    for k, r in enumerate(reports):
-        steps = []
-        c = cpu(); natasha_full_stack([r.text]); steps.append(cpu() - c)
-        c = cpu(); an = analyse.analyse(r.text); steps.append(cpu() - c)
-        c = cpu(); mentions = entities.find_entities(an, r); steps.append(cpu() - c)
-        c = cpu(); rels = relations.extract_relations(an, mentions, r); steps.append(cpu() - c)
-        ex = Extraction(r, mentions, rels, [(s.start, s.end) for s in an.sents])
-        c = cpu(); resolve.resolve_document(ex); steps.append(cpu() - c)
-        c = cpu(); batch.resolve(ex); steps.append(cpu() - c)
-        c = cpu(); quads = rdf.report_quads(ex, vocab.run_iri("bench")); steps.append(cpu() - c)
-        c = cpu(); store.replace_report(vocab.report_iri(r.id), quads); steps.append(cpu() - c)
-        for key, t in zip(ms, steps):
-            ms[key] += t
-        if k >= n - 100:
-            last["Batch.resolve (across reports)"] += steps[5]
+    for k0 in range(0, n, CHUNK):  # as an ingest worker and the writer do
+        chunk = reports[k0:k0 + CHUNK]
+        c = cpu()
+        for r in chunk:
+            natasha_full_stack([r.text])
+        ms["natasha full stack"] += cpu() - c
+        c = cpu(); analyses = analyse.analyse_many([r.text for r in chunk])
+        ms["kgraph analyse (Natasha + tokens, lemmas)"] += cpu() - c
+        written = []
+        for k, (r, an) in enumerate(zip(chunk, analyses), start=k0):
+            steps = []
+            c = cpu(); mentions = entities.find_entities(an, r); steps.append(cpu() - c)
+            c = cpu(); rels = relations.extract_relations(an, mentions, r); steps.append(cpu() - c)
+            ex = Extraction(r, mentions, rels, [(s.start, s.end) for s in an.sents])
+            c = cpu(); resolve.resolve_document(ex); steps.append(cpu() - c)
+            c = cpu(); batch.resolve(ex); steps.append(cpu() - c)
+            c = cpu(); quads = rdf.report_quads(ex, vocab.run_iri("bench")); steps.append(cpu() - c)
+            written.append((vocab.report_iri(r.id), quads))
+            for key, t in zip(list(ms)[2:7], steps):
+                ms[key] += t
+            if k >= n - 100:
+                last["Batch.resolve (across reports)"] += steps[3]
+        c = cpu(); store.add_reports(written); ms["store.add_reports"] += cpu() - c
 print(json.dumps({"docs": n, "ms_per_doc": {k: 1000 * v / n for k, v in ms.items()},
                   "batch_resolve_last_100_ms": 1000 * last["Batch.resolve (across reports)"]
                   / min(100, n)}))

@@ -22,7 +22,7 @@ from natasha import (
     Segmenter,
 )
 from natasha import norm as natasha_norm
-from natasha.doc import DocSpan
+from natasha.doc import DocSpan, inject_morph, inject_syntax, offset_syntax
 from slovnet.bio import bio_spans
 from natasha.segment import Sent
 
@@ -107,8 +107,15 @@ class Analysis:
         return out
 
 
+# Batches of the neural taggers (see Analyzer.batched): at most this many sequences,
+# and at most this many positions once padded (a long one goes alone, memory bounded)
+BATCH_ITEMS = 16
+BATCH_POSITIONS = 4096
+
+
 class Analyzer:
-    """Natasha's news models, loaded once; `analyse` runs the full stack on one text."""
+    """Natasha's news models, loaded once; `analyse` runs the full stack on one text,
+    `analyse_many` on several at once (faster, the same result)."""
 
     def __init__(self):
         self.segmenter = LineSegmenter()
@@ -118,34 +125,88 @@ class Analyzer:
         self.morph_tagger = NewsMorphTagger(emb)
         self.syntax_parser = NewsSyntaxParser(emb)
         self.ner_tagger = NewsNERTagger(emb)
+        for tagger in (self.morph_tagger, self.syntax_parser, self.ner_tagger):
+            tagger.infer.encoder.batch_size = BATCH_ITEMS  # our batches reach it whole
+
+    def natasha_docs(self, texts: list[str]) -> list[Doc]:
+        """Natasha's Doc of each text, segmented, tagged, parsed and with NER spans: what
+        doc.segment, tag_morph, parse_syntax and tag_ner give, computed in batches of
+        sentences of similar length from all the texts (see `batched`)."""
+        docs = [Doc(text) for text in texts]
+        for doc in docs:
+            doc.segment(self.segmenter)
+        # (a line of spaces is a sentence without tokens: nothing to tag, and a batch
+        # of such alone would crash the parser)
+        sents = [sent for doc in docs for sent in doc.sents if sent.tokens]
+        words = [[t.text for t in sent.tokens] for sent in sents]
+        for sent, markup in zip(sents, self.batched(self.morph_tagger.infer, words)):
+            inject_morph(sent.tokens, markup.tokens)
+        parses = iter(self.batched(self.syntax_parser.infer, words))
+        for doc in docs:
+            for sent_id, sent in enumerate(doc.sents, 1):  # as natasha's parse_syntax_doc
+                if sent.tokens:
+                    inject_syntax(sent.tokens, next(parses).tokens)
+                    offset_syntax(sent_id, sent.tokens)
+        self.tag_ner(docs)
+        return docs
 
     def natasha_doc(self, text: str) -> Doc:
-        doc = Doc(text)
-        doc.segment(self.segmenter)
-        doc.tag_morph(self.morph_tagger)
-        doc.parse_syntax(self.syntax_parser)
-        self.tag_ner(doc)
-        return doc
+        return self.natasha_docs([text])[0]
 
-    def tag_ner(self, doc: Doc) -> None:
-        """Natasha's `doc.tag_ner`, fed the words the segmenter already found: its NER
-        tagger otherwise tokenizes the whole text again and searches each word back
-        in it (0.65 ms of ~20 per report). The model sees the same words (razdel's
-        tokens of each line are those of the whole text: checked on the gold sets,
-        NEREL and the generated corpus) and gives the same spans."""
-        if not doc.text.strip():
-            doc.spans = []
-            return
+    @staticmethod
+    def batched(infer, items: list[list[str]]) -> list:
+        """`infer(items)` (a slovnet tagger's inference), run over batches of items of
+        similar length, the results back in the items' order.
+
+        Natasha runs each text's sentences in text order, 8 to a batch, padded to the
+        longest: on reports ~40% of the positions computed are padding, and each batch
+        costs ~0.3 ms of numpy calls whatever its size. Sorted by length, several
+        texts' sentences pad little and fill batches: the taggers cost ~30% less. Each
+        sequence's result is the same as alone (padding is masked; checked on the gold
+        sets, NEREL and the generated corpus, and by tests/test_analyse.py)."""
+        order = sorted(range(len(items)), key=lambda i: len(items[i]))
+        out: list = [None] * len(items)
+        start = 0
+        while start < len(order):
+            end = start + 1
+            while (end < len(order) and end - start < BATCH_ITEMS
+                   and (end - start + 1) * len(items[order[end]]) <= BATCH_POSITIONS):
+                end += 1
+            batch = order[start:end]
+            for i, result in zip(batch, infer([items[i] for i in batch])):
+                out[i] = result
+            start = end
+        return out
+
+    def tag_ner(self, docs: list[Doc]) -> None:
+        """Natasha's `doc.tag_ner` for each doc, fed the words the segmenter already
+        found: its NER tagger otherwise tokenizes the whole text again and searches
+        each word back in it (0.65 ms of ~20 per report). The model sees the same
+        words (razdel's tokens of each line are those of the whole text: checked on
+        the gold sets, NEREL and the generated corpus) and gives the same spans."""
         infer = self.ner_tagger.infer
-        tokens = doc.tokens
-        tags = next(infer.decoder(infer.process(infer.encoder([[t.text for t in tokens]]))))
-        doc.spans = [DocSpan(start, stop, type, doc.text[start:stop])
-                     for start, stop, type in bio_spans(tokens, tags)]
-        doc.envelop_span_tokens()
-        doc.envelop_sent_spans()
+
+        def tags(batch):
+            return infer.decoder(infer.process(infer.encoder(batch)))
+
+        tagged = [doc for doc in docs if doc.text.strip()]
+        for doc in docs:
+            doc.spans = []
+        results = self.batched(tags, [[t.text for t in doc.tokens] for doc in tagged])
+        for doc, doc_tags in zip(tagged, results):
+            doc.spans = [DocSpan(start, stop, type, doc.text[start:stop])
+                         for start, stop, type in bio_spans(doc.tokens, doc_tags)]
+            doc.envelop_span_tokens()
+            doc.envelop_sent_spans()
 
     def analyse(self, text: str) -> Analysis:
-        doc = self.natasha_doc(text)
+        return self.analyse_many([text])[0]
+
+    def analyse_many(self, texts: list[str]) -> list[Analysis]:
+        return [self._analysis(doc) for doc in self.natasha_docs(texts)]
+
+    def _analysis(self, doc: Doc) -> Analysis:
+        text = doc.text
         out = Analysis(text=text)
         for si, sent in enumerate(doc.sents):
             first = len(out.tokens)
@@ -224,3 +285,8 @@ def get_analyzer() -> Analyzer:
 
 def analyse(text: str) -> Analysis:
     return get_analyzer().analyse(text)
+
+
+def analyse_many(texts: list[str]) -> list[Analysis]:
+    """analyse() of each text, computed together (~25% cheaper for a few reports)."""
+    return get_analyzer().analyse_many(texts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kgraph.analyse import analyse
+from kgraph.analyse import Analysis, analyse, analyse_many
 from kgraph.entities import find_entities
 from kgraph.model import Extraction, Report
 from kgraph.relations import extract_relations
@@ -13,13 +13,22 @@ def extract(report: Report, registry: Registry | None = None,
             curation: Curation | None = None, *, resolve: bool = True) -> Extraction:
     """Mentions, relations and IRIs of one report (identities within the report, plus
     what `registry` already knows). resolve=False leaves the IRIs to Batch.resolve."""
-    an = analyse(report.text)
-    mentions = find_entities(an, report)
-    relations = extract_relations(an, mentions, report)
-    ex = Extraction(report, mentions, relations, [(s.start, s.end) for s in an.sents])
+    ex = _extract(report, analyse(report.text))
     if resolve:
         resolve_document(ex, registry, curation)
     return ex
+
+
+def extract_many(reports: list[Report]) -> list[Extraction]:
+    """extract(report, resolve=False) of each report, their texts analysed together
+    (Analyzer.analyse_many: the same result, the neural taggers ~30% cheaper)."""
+    return [_extract(r, an) for r, an in zip(reports, analyse_many([r.text for r in reports]))]
+
+
+def _extract(report: Report, an: Analysis) -> Extraction:
+    mentions = find_entities(an, report)
+    relations = extract_relations(an, mentions, report)
+    return Extraction(report, mentions, relations, [(s.start, s.end) for s in an.sents])
 
 
 class Batch:

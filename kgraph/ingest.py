@@ -139,18 +139,42 @@ def _ids_of_unreadable(file, root) -> set[str]:
 # --- extraction, in the main process or in workers -------------------------------------
 
 
-def _extract_job(job: Job) -> tuple[Job, Extraction | None, str | None]:
-    from kgraph.extract import extract
+# reports extracted together by a worker (their texts analysed in common batches:
+# kgraph.extract.extract_many)
+CHUNK = 8
 
+
+def _extract_jobs(jobs: list[Job]) -> list[tuple[Job, Extraction | None, str | None]]:
+    """(job, extraction, error) of each job, in order. Identities are resolved by the
+    writing process, against the whole batch. The readable reports are extracted
+    together; if that fails, one by one, so that only the bad one fails."""
+    from kgraph.extract import extract_many
+
+    out: dict[int, tuple] = {}
+    reports = {}
+    for k, job in enumerate(jobs):
+        try:
+            report = read_report(job.path, job.root)
+            report.id = job.id
+            reports[k] = report
+        except ReadError as e:
+            out[k] = (job, None, str(e))
+        except Exception as e:  # one bad report must not stop the batch
+            out[k] = (job, None, _failed(job, e))
     try:
-        report = read_report(job.path, job.root)
-        report.id = job.id
-        # identities are resolved by the writing process, against the whole batch
-        return job, extract(report, resolve=False), None
-    except ReadError as e:
-        return job, None, str(e)
-    except Exception as e:  # one bad report must not stop the batch
-        return job, None, f"{job.path}: extraction failed ({type(e).__name__}: {e})"
+        for k, ex in zip(reports, extract_many(list(reports.values()))):
+            out[k] = (jobs[k], ex, None)
+    except Exception:
+        for k, report in reports.items():
+            try:
+                out[k] = (jobs[k], extract_many([report])[0], None)
+            except Exception as e:
+                out[k] = (jobs[k], None, _failed(jobs[k], e))
+    return [out[k] for k in range(len(jobs))]
+
+
+def _failed(job: Job, e: Exception) -> str:
+    return f"{job.path}: extraction failed ({type(e).__name__}: {e})"
 
 
 # job states in the shared array, so that the parent knows which job a dead worker had
@@ -177,12 +201,14 @@ def _init_worker(state=None, close_fds=(), parent: int | None = None) -> None:
     get_analyzer()  # loads the models, or keeps the ones a forked worker inherited
 
 
-def _pool_task(i: int, job: Job):
-    _STATE[i] = _RUNNING
+def _pool_task(indices: list[int], jobs: list[Job]):
+    for i in indices:
+        _STATE[i] = _RUNNING
     try:
-        return _extract_job(job)
+        return _extract_jobs(jobs)
     finally:
-        _STATE[i] = _DONE
+        for i in indices:
+            _STATE[i] = _DONE
 
 
 def _die_with_parent(parent: int | None) -> None:
@@ -215,8 +241,8 @@ def run_jobs(jobs: list[Job], workers: int):
     ~1.5x the throughput of doing both in turn on a machine with two cores."""
     if not pooled(len(jobs), workers):
         one_blas_thread()
-        for job in jobs:
-            yield _extract_job(job)
+        for k in range(0, len(jobs), CHUNK):
+            yield from _extract_jobs(jobs[k:k + CHUNK])
         return
     yield from _run_pool(jobs, max(1, workers))
 
@@ -228,12 +254,14 @@ def _mp_context():
 
 
 def _run_pool(jobs: list[Job], workers: int):
-    """Extract in a pool of forked workers; yield results in input order.
+    """Extract in a pool of forked workers, a few reports a task; yield results in
+    input order.
 
     A worker that dies (SIGKILL, the OOM killer, a crash in a native library) breaks
     the pool: what finished is kept, the report it was running fails, and the rest go
-    to a new pool. When several reports were running at that moment, each of them is
-    run again alone, so that only the culprit fails.
+    to a new pool. When several reports were running at that moment (a task of
+    several, or several workers), each of them is run again alone, so that only the
+    culprit fails.
     """
     ctx = _mp_context()
     # a forked worker holds copies of this process's descriptors, the writer lock's
@@ -254,20 +282,21 @@ def _run_pool(jobs: list[Job], workers: int):
         executor = ProcessPoolExecutor(
             max_workers=1 if alone else min(workers, len(batch)), mp_context=ctx,
             initializer=_init_worker, initargs=(state, inherited, os.getpid()))
+        tasks = _tasks(batch, 1 if alone else CHUNK, workers)
         futures = {}
         broken = False
-        # at most `window` reports submitted and not yet taken: when the writer is
+        # at most `window` tasks submitted and not yet taken: when the writer is
         # slower than the workers, extractions must not pile up in memory
         window = 4 * workers
         submitted = 0
         try:
-            for taken, i in enumerate(batch):
-                while submitted < len(batch) and submitted - taken < window:
-                    j = batch[submitted]
-                    futures[j] = executor.submit(_pool_task, j, jobs[j])
+            for taken, task in enumerate(tasks):
+                while submitted < len(tasks) and submitted - taken < window:
+                    t = tasks[submitted]
+                    futures[submitted] = executor.submit(_pool_task, t, [jobs[j] for j in t])
                     submitted += 1
-                results[i] = futures[i].result()
-                del futures[i]  # a done future holds its extraction: let it go
+                # (popped: a done future holds its extractions, let them go)
+                results.update(zip(task, futures.pop(taken).result()))
                 while nxt in results:
                     yield results.pop(nxt)
                     nxt += 1
@@ -281,11 +310,9 @@ def _run_pool(jobs: list[Job], workers: int):
             else:
                 waiting = []
             continue
-        for i in batch:  # keep what finished before the pool broke
-            f = futures.get(i)
-            if (i not in results and f is not None and f.done() and not f.cancelled()
-                    and f.exception() is None):
-                results[i] = f.result()
+        for k, f in futures.items():  # keep what finished before the pool broke
+            if f.done() and not f.cancelled() and f.exception() is None:
+                results.update(zip(tasks[k], f.result()))
         left = [i for i in batch if i not in results]
         running = [i for i in left if state[i] == _RUNNING]
         for i in left:
@@ -309,6 +336,13 @@ def _run_pool(jobs: list[Job], workers: int):
         while nxt in results:
             yield results.pop(nxt)
             nxt += 1
+
+
+def _tasks(batch: list[int], size: int, workers: int) -> list[list[int]]:
+    """`batch` cut into tasks of `size` reports, smaller when there are too few
+    reports to keep every worker busy."""
+    size = max(1, min(size, len(batch) // (2 * workers)))
+    return [batch[k:k + size] for k in range(0, len(batch), size)]
 
 
 # --- BLAS threads --------------------------------------------------------------------
@@ -411,8 +445,9 @@ def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
                     writer.add(job, quads)
             if bar:
                 bar.update(1)
-                if hasattr(bar, "set_postfix_str"):
-                    bar.set_postfix_str(f"new {summary.new}, changed {summary.changed}, "
+                if hasattr(bar, "set_postfix_str"):  # (counting those not yet written)
+                    bar.set_postfix_str(f"new {writer.done['new']}, "
+                                        f"changed {writer.done['changed']}, "
                                         f"failed {len(summary.failed)}", refresh=False)
         writer.write()
     finally:
@@ -496,9 +531,11 @@ class _Writer:
         self.quads = 0
         self.written = 0
         self.limit = bulk_quads()
+        self.done = {"new": 0, "changed": 0}  # added, written or not yet
 
     def add(self, job: Job, quads: list) -> None:
         self.pending.append((job, quads))
+        self.done[job.status] = self.done.get(job.status, 0) + 1
         self.quads += len(quads)
         if self.quads >= self.limit:
             self.write()

@@ -35,3 +35,54 @@ def test_ner_on_the_segmenters_words_gives_natashas_spans():
     doc.tag_ner(analyzer.ner_tagger)
     assert ours == [(s.start, s.stop, s.type) for s in doc.spans]
     assert len(ours) >= 5
+
+
+TEXTS = [
+    "Семинар прошёл в Павлодаре.",
+    "12 марта 2024 г.\nВ Национальной академической библиотеке РК (г. Астана) прошел "
+    "семинар «Библиотека и общество».\n   \nВыступили Ш.Шахметова, заведующая отделом "
+    "краеведения ПОУНБ им. С. Торайгырова, и А.Жилкибекова.",
+    "Книжная выставка.",
+    "В рамках Дней культуры Павлодарской области в Барнауле состоялась встреча "
+    "библиотекарей; директор Алтайской краевой библиотеки В.Н.Егорова рассказала о "
+    "проектах, а гости из Казахстана - о работе с читателями в сельских библиотеках. " * 3,
+    "",
+]
+
+
+def as_tuples(an):
+    return ([(t.start, t.end, t.text, t.pos, t.feats, t.lemma, t.head, t.rel, t.sent)
+             for t in an.tokens], [(s.start, s.end, s.first, s.last) for s in an.sents], an.ner)
+
+
+def test_texts_analysed_together_get_what_each_gets_alone():
+    """analyse_many batches the sentences of several texts by length for Natasha's
+    taggers: every token's tags, head and relation and every NER span must be what
+    the text gets analysed alone, Natasha's way (doc.tag_morph, parse_syntax, tag_ner)."""
+    from natasha import Doc
+
+    analyzer = get_analyzer()
+    together = analyzer.analyse_many(TEXTS)
+    assert [as_tuples(an) for an in together] == [as_tuples(analyzer.analyse(t)) for t in TEXTS]
+    # and alone is Natasha's own pipeline
+    for text, doc in zip(TEXTS, analyzer.natasha_docs(TEXTS)):
+        ref = Doc(text)
+        ref.segment(analyzer.segmenter)
+        if not text:
+            continue
+        ref.tag_morph(analyzer.morph_tagger)
+        ref.parse_syntax(analyzer.syntax_parser)
+        assert [(t.pos, t.feats, t.id, t.head_id, t.rel) for t in doc.tokens] == [
+            (t.pos, t.feats, t.id, t.head_id, t.rel) for t in ref.tokens]
+    assert sum(len(an.tokens) for an in together) > 150
+
+
+def test_a_line_of_spaces_is_analysed():
+    """A sentence without tokens (a line of spaces) once crashed Natasha's parser when
+    it was alone in its batch."""
+    analyzer = get_analyzer()
+    assert analyzer.analyse("   \n").tokens == []
+    assert analyzer.analyse("\u00a0\u00a0").tokens == []
+    an = analyzer.analyse("Текст.\n \t \nЕщё текст.")
+    assert [t.text for t in an.tokens] == ["Текст", ".", "Ещё", "текст", "."]
+    assert {t.pos for t in an.tokens} >= {"NOUN", "PUNCT"}

@@ -103,10 +103,10 @@ def test_unchanged_reports_are_skipped_without_nlp(tmp_path, monkeypatch):
     before = snapshot(store)
     assert len(before) == 3
 
-    def no_nlp(job):
-        raise AssertionError(f"{job.path} was extracted again")
+    def no_nlp(jobs):
+        raise AssertionError(f"{[job.path for job in jobs]} extracted again")
 
-    monkeypatch.setattr(ingest_mod, "_extract_job", no_nlp)
+    monkeypatch.setattr(ingest_mod, "_extract_jobs", no_nlp)
     s = run_ingest([tmp_path / "in"], store)
     assert (s.new, s.changed, s.unchanged, s.workers) == (0, 0, 3, 0)
     assert snapshot(store) == before
@@ -249,7 +249,7 @@ def test_sigkill_mid_run_leaves_each_report_wholly_old_or_new(tmp_path):
     v2 reports are written. Every report graph must then be exactly a clean ingest of
     v1 or of v2, a second `kgraph ingest` must fail at once naming the holder, and the
     next run must finish the work."""
-    n = 80  # enough that the kill lands mid-run, on a busy machine or an idle one
+    n = 240  # enough that the kill lands mid-run, on a busy machine or an idle one
     folder, store, ref = tmp_path / "reports", tmp_path / "store", tmp_path / "ref"
     make_folder(folder, n, 1)
     assert run_ingest([folder], store).new == n
@@ -318,7 +318,7 @@ def test_sigkill_while_adding_new_reports_leaves_each_absent_or_whole(tmp_path):
     each report absent or exactly as a clean run writes it, and the next run must
     add the rest. (Small bulk loads here, so that the kill falls between two.)"""
     folder, store = tmp_path / "reports", tmp_path / "store"
-    make_folder(folder, 80, 1)
+    make_folder(folder, 200, 1)
     clean = snapshot_of(folder, tmp_path / "ref")
     env = dict(os.environ, KGRAPH_BULK_QUADS="300")
     proc = subprocess.Popen([sys.executable, "-m", "kgraph", "ingest", str(folder),
@@ -378,14 +378,14 @@ WORKERS_SCRIPT = textwrap.dedent("""
         original(self)
 
     analyse.Analyzer.__init__ = logged
-    real_extract = extract.extract
+    real_extract = extract.extract_many
 
-    def poisoned(report, *a, **kw):  # a worker killed (say by the OOM killer) mid-report
-        if "ЯД" in report.text:
+    def poisoned(reports):  # a worker killed (say by the OOM killer) mid-report
+        if any("ЯД" in report.text for report in reports):
             os.kill(os.getpid(), 9)
-        return real_extract(report, *a, **kw)
+        return real_extract(reports)
 
-    extract.extract = poisoned
+    extract.extract_many = poisoned
 
     def run():
         with open_store(store, write=True) as s:
