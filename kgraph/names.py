@@ -1138,8 +1138,17 @@ def person_key(name: PersonName) -> str:
     return f"{surname} {initial}"
 
 
-def _initial_list(name: PersonName) -> list[str]:
-    return [_fold(p) for p in re.findall(r"[^\W\d_]+", name.initials or "")]
+def _initial_list(name: PersonName) -> tuple[str, ...]:
+    return _initials(name.initials or "")
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=50_000)
+def _initials(text: str) -> tuple[str, ...]:
+    # cached: identity resolution compares each new name with every known namesake
+    return tuple(_fold(p) for p in _LETTERS.findall(text))
 
 
 def _names_agree(a: str | None, b: str | None, ia: str | None, ib: str | None) -> bool:

@@ -493,13 +493,19 @@ class GraphStore(BaseStore):
             else:
                 fresh.extend(_in_graph(name, quads))
         if fresh:
-            try:
-                self._store.bulk_extend(fresh)
-            except (OSError, RuntimeError) as e:
-                raise StoreError(f"write failed (nothing written): {e}") from e
+            self.bulk_insert(fresh)
 
     def _select(self, sparql: str):
         return self._store.query(sparql, prefixes=vocab.PREFIXES)
+
+    def bulk_insert(self, quads) -> None:
+        """Add quads in one bulk load (all or nothing; see add_reports)."""
+        if not self.writable:
+            raise StoreError(f"{self.location} is open read-only")
+        try:
+            self._store.bulk_extend(list(quads))
+        except (OSError, RuntimeError) as e:
+            raise StoreError(f"write failed (nothing written): {e}") from e
 
     def _quad_count(self) -> int:
         return len(self._store)
@@ -989,6 +995,10 @@ class _Summariser:
             markers[g] = "graph " + digest.hexdigest()
         return markers
 
+    def has_summary(self) -> bool:
+        return bool(list(self.select(
+            f"SELECT ?s WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }} LIMIT 1")))
+
     def summarised(self) -> tuple[str | None, dict[str, str]]:
         version = next((r[0].value for r in self.select(
             f"SELECT ?v WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ <{SUMMARY_GRAPH}> kgs:version ?v }} }}")),
@@ -1139,10 +1149,43 @@ def consolidate(store: "BaseStore", changed=(), full: bool = False, labels: bool
 
     ops = _summary_ops(full, reports, gone, entities, persons, events, organisers,
                        names, moved, current)
+    if full and hasattr(store, "bulk_insert") and not run.has_summary():
+        ops, result["bulk_loaded"] = run._timed("write", _first_summary, store, ops)
     run._timed("write", store._update, _SUMMARY_PREFIXES + " ;\n".join(ops))
     result["seconds"] = round(time.perf_counter() - started, 3)
     result["timing"] = run.timing
     return result
+
+
+_INSERT_INTO_SUMMARY = re.compile(
+    r"\s*INSERT \{ GRAPH <%s> \{(.*?)\} \}\s*WHERE\b" % re.escape(SUMMARY_GRAPH), re.S)
+
+
+def _first_summary(store: "BaseStore", ops: list[str]) -> tuple[list[str], int]:
+    """Write a store's first summary faster; return the operations left to do and
+    the number of quads written.
+
+    The operations that read nothing of the summary run as CONSTRUCT queries, and
+    their triples go into it in one bulk load (atomic; ~5 us a quad instead of ~30
+    for an update's INSERT: most of a first consolidation's cost). The rest (those
+    that read what the first wrote, and the markers that make the summary current)
+    are left for the usual update. Only for a store without a summary: readers had
+    none before, and a kill in between leaves a summary without its version, which
+    the next run rebuilds from scratch."""
+    first, rest = [], []
+    for op in ops:
+        m = _INSERT_INTO_SUMMARY.match(op)
+        if op.strip() == f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>":
+            continue  # there is none (and it would drop the bulk-loaded part)
+        if m and f"GRAPH <{SUMMARY_GRAPH}>" not in op[m.end():]:
+            first.append(f"{_SUMMARY_PREFIXES}CONSTRUCT {{{m.group(1)}}}\nWHERE{op[m.end():]}")
+        else:
+            rest.append(op)
+    graph = ox.NamedNode(SUMMARY_GRAPH)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
+             for q in first for t in store._select(q)]
+    store.bulk_insert(quads)
+    return rest, len(quads)
 
 
 def _refresh_labels_for(entities: set[str]) -> str:

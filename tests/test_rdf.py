@@ -804,6 +804,10 @@ def test_summary_follows_new_changed_and_removed_reports(tmp_path):
         write(gs, almaty_report())
         first = gs.consolidate()
         assert (first["mode"], first["reports"]) == ("full", 2)  # no summary yet
+        # the first summary is mostly bulk-loaded: the same as an update writes
+        assert first["bulk_loaded"] > 50
+        assert gs.summary_is_current()
+        consolidated_like_from_scratch(gs)
         assert gs.consolidate()["reports"] == 0  # nothing changed: nothing to do
 
         # a new report: its rows, and what it changes for entities of other reports
