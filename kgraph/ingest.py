@@ -446,24 +446,33 @@ def ingest(paths, store, *, workers: int | None = None, prune: bool = False,
             if bar:
                 bar.update(1)
                 if hasattr(bar, "set_postfix_str"):  # (counting those not yet written)
-                    bar.set_postfix_str(f"new {writer.done['new']}, "
-                                        f"changed {writer.done['changed']}, "
-                                        f"failed {len(summary.failed)}", refresh=False)
+                    bar.set_postfix_str(f"new {writer.done['new']}, changed "
+                                        f"{writer.done['changed']}, failed {len(summary.failed)}",
+                                        refresh=False)
+        _step(bar, "writing")
         writer.write()
+        if prune:
+            summary.removed = prune_missing(paths, store, index, present, summary)
+        if writer.written or summary.removed or labels_stale:
+            _step(bar, "summarising")  # ~2-3 s per 1,000 new reports on a first ingest
+            store.refresh_labels()
     finally:
         _INHERITED_FDS.clear()
         if bar:
             bar.close()
-    if prune:
-        summary.removed = prune_missing(paths, store, index, present, summary)
-    if writer.written or summary.removed or labels_stale:
-        store.refresh_labels()
     summary.ended = _now()
     summary.seconds = time.time() - started
     summary.peak_rss_mb = _peak_rss(pool=pooled(len(jobs), summary.workers))
     summary.cpu_seconds = {k: round(v - cpu_before[k], 2) for k, v in _cpu().items()}
     store.add_run(run_end_quads(summary))
     return summary
+
+
+def _step(bar, name: str) -> None:
+    """Name the step after the last report in the bar's label (where a narrow terminal
+    still shows it): on a large run they take seconds."""
+    if bar is not None and hasattr(bar, "set_description_str"):
+        bar.set_description_str(name, refresh=True)
 
 
 def previous_run_finished(store) -> bool:
