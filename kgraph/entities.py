@@ -669,7 +669,7 @@ def event_mentions(an: Analysis) -> list[Mention]:
             series = series_noun(an, ph, sent.first)
             if series is not None:  # "цикл вебинаров «...»": the series is the event
                 ph = Phrase(left_edge(an, series, sent.first), series, ph.last, ph.title)
-                kind = "series"
+                kind = lx.SERIES_KIND
             elif is_plural(tok) and lemma != "день" and not singular_modifiers(an, ph):
                 continue  # plural and habitual mentions are not one event (GUIDE §2)
             if has_words(an, ph, lx.PART_MODIFIERS):

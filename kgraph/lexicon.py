@@ -54,6 +54,7 @@ EVENT_HEADS = {
 # nouns of a series of events: `цикл вебинаров «...»`, `серия мастер-классов по ...` is
 # one event named by the series noun (GUIDE §4: a series is one id as a whole)
 SERIES_HEADS = {"цикл", "серия"}
+SERIES_KIND = "series"  # their kind (no kg: class of its own)
 # readings as one event: `онлайн-чтения «...»`, `Абаевские чтения`, `чтения по сказкам`
 READINGS = re.compile(r"^(?:онлайн-)?чтени(?:я|й|ях|ям|ями)$")
 # people in the genitive after an event noun are its participants, not its name

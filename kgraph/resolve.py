@@ -895,7 +895,7 @@ def _kind_slugs() -> list[tuple[str, str]]:
     (`stage` of a campaign and the campaign are both kg:Campaign)."""
     from kgraph.rdf import EVENT_KINDS
 
-    kinds = set(lx.EVENT_HEADS.values()) | set(EVENT_KINDS) | {"event"}
+    kinds = set(lx.EVENT_HEADS.values()) | set(EVENT_KINDS) | {"event", lx.SERIES_KIND}
     return sorted(((slug(k), k) for k in kinds), key=lambda sk: -len(sk[0]))
 
 

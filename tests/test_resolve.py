@@ -112,6 +112,9 @@ CROSS_RUN_REPORTS = {
               "центральная районная библиотека подвела итоги акции «Читаем вместе»."),
     "c.txt": ("", "В октябре прошел традиционный День методиста для сельских библиотекарей."),
     "d.txt": ("2024-10-20", "Коллеги рассказали о Дне методиста."),
+    # a series (kind "series", no kg: class of its own) read back from the store
+    "e.txt": ("", "В марте НАБ провела цикл вебинаров «Цифровая библиотека»."),
+    "f.txt": ("2025-05-10", "Библиотекари области прошли цикл вебинаров «Цифровая библиотека»."),
 }
 
 
@@ -121,7 +124,7 @@ def identities(location) -> set:
             "SELECT ?g ?s ?e WHERE { GRAPH ?g { ?m kg:denotes ?e ; kg:start ?s } }")}
 
 
-@pytest.mark.parametrize("split", [1, 2, 3])
+@pytest.mark.parametrize("split", [1, 2, 3, 5])
 def test_reports_ingested_in_two_runs_get_the_identities_of_one_run(tmp_path, split):
     """The operator ingests each month what arrived: the second run must link to the
     events (by kind, name and year) and located descriptions the first one stored,
