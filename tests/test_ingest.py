@@ -361,6 +361,29 @@ def wait_for_lock_holder(location: Path, pid: int, timeout: float = 60.0) -> Non
     raise AssertionError(f"pid {pid} never took the writer lock")
 
 
+def test_a_report_the_rules_fail_on_fails_alone(tmp_path, monkeypatch):
+    """Reports are extracted a few at a time; an exception on one of them (a bug in a
+    rule) fails that file only, with the reason, and the others of its batch are stored."""
+    import kgraph.extract as extract_mod
+
+    folder = tmp_path / "in"
+    make_folder(folder, 5)
+    write(folder / "r02.txt", "В Павлодаре прошёл семинар. СБОЙ.\n")
+    real = extract_mod.find_entities
+
+    def buggy(an, report):
+        if "СБОЙ" in report.text:
+            raise RuntimeError("a rule broke")
+        return real(an, report)
+
+    monkeypatch.setattr(extract_mod, "find_entities", buggy)
+    s = run_ingest([folder], tmp_path / "store")
+    assert s.new == 4
+    assert [f["file"] for f in s.failed] == [str(folder / "r02.txt")]
+    assert "extraction failed (RuntimeError: a rule broke)" in s.failed[0]["error"]
+    assert vocab.report_iri("r02.txt") not in snapshot(tmp_path / "store")
+
+
 # --- workers -------------------------------------------------------------------------------
 
 WORKERS_SCRIPT = textwrap.dedent("""
