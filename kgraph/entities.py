@@ -28,6 +28,7 @@ from kgraph.phrases import (
     is_abbrev,
     is_modifier,
     is_roman,
+    roman,
     left_edge,
     match_case,
     noun_target,
@@ -40,7 +41,6 @@ from kgraph.phrases import (
 MARKER = re.compile(r"(?<!\d\d\d\d )(?<!\d\d\d\d)(?:\b(?:г|с|пос|п|ст)\.[ \u00a0]?)$")
 INITIALS = re.compile(r"\b[А-ЯЁA-ZӘҒҚҢӨҰҮҺІ]\.")
 EPONYM = re.compile(r"\b(?:им\.|имени)\s*\S")
-ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "І": 1}
 LEVELS = {
     "международный": "international", "всемирный": "international", "евразийский": "international",
     "республиканский": "republican", "всеказахстанский": "republican", "всероссийский": "national",
@@ -826,15 +826,6 @@ def event_attrs(an: Analysis, ph: Phrase, kind: str) -> dict:
         a, b = ph.title
         attrs["title"] = tidy(an.text[an.tokens[a].start:an.tokens[b - 1].end])
     return attrs
-
-
-def roman(text: str) -> int:
-    total, prev = 0, 0
-    for ch in reversed(text.replace("І", "I")):
-        val = ROMAN_VALUES.get(ch, 0)
-        total = total - val if val < prev else total + val
-        prev = max(prev, val)
-    return total
 
 
 def org_head(tok: Token) -> bool:

@@ -39,6 +39,18 @@ def is_roman(tok: Token) -> bool:
     return bool(ROMAN.match(tok.text)) and len(tok.text) <= 6
 
 
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "І": 1}
+
+
+def roman(text: str) -> int:
+    total, prev = 0, 0
+    for ch in reversed(text.replace("І", "I")):
+        val = ROMAN_VALUES.get(ch, 0)
+        total = total - val if val < prev else total + val
+        prev = max(prev, val)
+    return total
+
+
 # participles that head post phrases ("заведующая отделом"), never modifiers of a unit
 NOT_MODIFIERS = {"заведовать", "заведующий", "заведующая", "руководить", "исполнять"}
 GEN_ADJ = re.compile(r"(?:ой|ого|его|ых|их)$")

@@ -64,6 +64,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kgraph.analyse import Analysis, Token, parse_word
+from kgraph.phrases import is_roman, roman
 from kgraph.model import RELATION_TYPES, Mention, Relation, Report
 
 # ---------------------------------------------------------------------------
@@ -1300,6 +1301,8 @@ class EventContext:
             if new is None and focus is None and c.kind == "rel" and evs and \
                     preds & HAPPEN_INTRANSITIVE:
                 new = evs[0]
+            if new is not None and focus is not None and self.other_edition(new, focus):
+                new = None  # `I фестиваль прошел в прошлом году`: background, not the focus
             if new is not None and not (self.inhouse is not None):
                 focus = new
                 if self.first_focus is None and not c.heading:
@@ -1380,8 +1383,26 @@ class EventContext:
         for e in reversed(before):
             kind = doc.event_kind(e)
             if kind == want or kind.startswith(want) or ANAPHOR_SAME.get(kind) == want:
+                if c.focus is not None and self.other_edition(e, c.focus):
+                    return c.focus  # `на ярмарке` after `на IV ярмарке в прошлом году`
                 return e
         return c.focus if c.focus is not None and doc.event_kind(c.focus) == want else None
+
+    def other_edition(self, a: Mention, b: Mention) -> bool:
+        """`I фестиваль` and `II фестиваль «…»`: events of one kind with different
+        ordinals, one recalled beside the other. The report is about the one it put in
+        focus; a bare `фестиваль` later means that one."""
+        oa, ob = self.ordinal(a), self.ordinal(b)
+        if not (oa and ob and oa != ob):
+            return False
+        ka, kb = self.doc.event_kind(a), self.doc.event_kind(b)
+        return ka == kb or ka.startswith(kb) or kb.startswith(ka) or \
+            ANAPHOR_SAME.get(ka, ka) == ANAPHOR_SAME.get(kb, kb)
+
+    def ordinal(self, e: Mention) -> int | None:
+        """The Roman ordinal an event's name starts with (`II Международный конгресс`)."""
+        tokens = self.doc.tokens(e)
+        return roman(tokens[0].text) if tokens and is_roman(tokens[0]) else None
 
     def _day_anaphor(self, i: int) -> bool:
         """`в рамках методического дня`, `Гостями дня стали`: `день` is an event only

@@ -1817,3 +1817,37 @@ def test_a_trip_word_far_from_the_report_does_not_make_an_inhouse_day(analyse):
         ("EVENT", "мастер-класс «Фото»"),
     ])
     assert ("Анна Ли", "PARTICIPANT_IN", "мастер-класс «Фото»") not in facts
+
+
+# --------------------------------------------------------------------------
+# an earlier edition recalled beside the one the report is about
+
+
+@pytest.mark.parametrize("text, spec, main, recalled, people", [
+    ("12 мая в Костанае прошел II областной фестиваль «Книжный мир». Директор напомнила, "
+     "что I фестиваль прошел в прошлом году в Аркалыке. На открытии выступили Айгуль "
+     "Серикова и Марат Ибраев.",
+     [("EVENT", "II областной фестиваль «Книжный мир»"), ("EVENT", "I фестиваль"),
+      ("PERSON", "Айгуль Серикова"), ("PERSON", "Марат Ибраев")],
+     "II областной фестиваль «Книжный мир»", "I фестиваль", ["Айгуль Серикова", "Марат Ибраев"]),
+    ("В Астане прошел III библиотечный конгресс «Чтение и общество». II конгресс состоялся "
+     "в 2022 году в Алматы. Пленарное заседание открыла Гульнара Ахметова.",
+     [("EVENT", "III библиотечный конгресс «Чтение и общество»"), ("EVENT", "II конгресс"),
+      ("PERSON", "Гульнара Ахметова")],
+     "III библиотечный конгресс «Чтение и общество»", "II конгресс", ["Гульнара Ахметова"]),
+    # a bare noun after the recalled edition means the edition the report is about
+    ("С 3 по 5 мая в Алматы прошла V книжная ярмарка «Читай-город». Сотрудники вспомнили, "
+     "что на IV ярмарке в прошлом году библиотека показала редкие книги. Библиотеку на "
+     "ярмарке представляли Ольга Седова и Иван Пак.",
+     [("EVENT", "V книжная ярмарка «Читай-город»"), ("EVENT", "IV ярмарке"),
+      ("PERSON", "Ольга Седова"), ("PERSON", "Иван Пак")],
+     "V книжная ярмарка «Читай-город»", "IV ярмарке", ["Ольга Седова", "Иван Пак"]),
+])
+def test_people_attend_the_edition_the_report_is_about(analyse, text, spec, main, recalled,
+                                                      people):
+    """`I фестиваль прошел в прошлом году`, recalled in a report on the II festival, does
+    not become the event the next sentences are about."""
+    facts, _ = run(analyse, text, spec)
+    for person in people:
+        assert (person, "PARTICIPANT_IN", main) in facts
+        assert (person, "PARTICIPANT_IN", recalled) not in facts
