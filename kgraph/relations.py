@@ -1395,9 +1395,12 @@ class EventContext:
         oa, ob = self.ordinal(a), self.ordinal(b)
         if not (oa and ob and oa != ob):
             return False
-        ka, kb = self.doc.event_kind(a), self.doc.event_kind(b)
-        return ka == kb or ka.startswith(kb) or kb.startswith(ka) or \
-            ANAPHOR_SAME.get(ka, ka) == ANAPHOR_SAME.get(kb, kb)
+        return bool(self._kinds(a) & self._kinds(b))
+
+    def _kinds(self, e: Mention) -> set[str]:
+        """`выставка-ярмарка`: выставка and ярмарка (a later `ярмарка` is that one)."""
+        kinds = {self.doc.event_kind(e), *self.doc.head_lemma(e).split("-")}
+        return kinds | {ANAPHOR_SAME.get(k, k) for k in kinds}
 
     def ordinal(self, e: Mention) -> int | None:
         """The Roman ordinal an event's name starts with (`II Международный конгресс`)."""
