@@ -2115,8 +2115,8 @@ def _own_role(doc: Doc, c: Clause, lem: set[str]) -> str | None:
     if lem & ARRIVE:
         return "guest"
     if lem & (HONOUR | WIN) or (lem & ELECT and _names_its_event(doc, c, lem)) \
-            or _nominated(doc, c, lem):
-        return "participant"
+            or _nominated(doc, c, lem) or _prize_holders(doc, c):
+        return "participant"  # (the holders of prize places won them: _wins)
     if ("принять" in lem and "участие" in lem) or lem & (PARTICIPATE - {"представлять"}) \
             or lem & ACT or ("войти" in lem and "состав" in lem) or lem & PARTICIPATE_EXPLICIT:
         return "participant"
@@ -2150,7 +2150,26 @@ def _wins(doc: Doc, c: Clause, lem: set[str]) -> bool:
     `X заняла второе место`, `место присуждено X`; they take part in the contest."""
     return bool(lem & WIN) or ("место" in lem and bool(lem & {"занять", "присудить"})) \
         or any(_is_role_noun(doc, c, n) for n in NOMINATIVE_ROLES - {"участник"}) \
-        or _nominated(doc, c, lem)
+        or _nominated(doc, c, lem) or bool(_prize_holders(doc, c))
+
+
+def _prize_holders(doc: Doc, c: Clause) -> list[Mention]:
+    """`Второе место – у [post] X, третье – у Y`: a prize place held `у` someone, in a
+    clause without a verb (not `у его коллег`, `у нее в гостях`)."""
+    if "место" not in _clause_lemmas(doc, c) or any(_is_predicate(doc.an.tokens[i])
+                                                     for i in c.toks):
+        return []
+    out = []
+    for m in c.mentions:
+        if m.type != "PERSON" or not doc.is_top(m):
+            continue
+        i = doc.first_tok(m) - 1
+        posts = doc.posts_of.get(m.id, [])
+        if posts and doc.last_tok(posts[0]) == i:
+            i = doc.first_tok(posts[0]) - 1  # `у [библиотекаря ЦБС] Жанны Ильясовой`
+        if doc.word(i) == "у":
+            out.append(m)
+    return out
 
 
 def _nominated(doc: Doc, c: Clause, lem: set[str]) -> bool:
@@ -2461,7 +2480,7 @@ def _participants(doc: Doc, ev: EventContext, facts: Facts) -> None:
         if role is None:
             _acts_at(doc, ev, c, facts)
             continue
-        persons = _uniq(_persons(doc, c) + _chosen(doc, c, lem))
+        persons = _uniq(_persons(doc, c) + _chosen(doc, c, lem) + _prize_holders(doc, c))
         if not persons and _elliptic(doc, c):
             # `она поделилась впечатлениями о X, а также о Y, в которой участвовала`
             persons = _persons(doc, doc.clauses[c.prev])
@@ -2605,7 +2624,7 @@ def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) ->
     targets = explicit + topics
     if not targets:
         if not lem & (ALL_TRIGGERS - PARTICIPATE_EXPLICIT) and not _nominated(doc, c, lem) \
-                and not {"предоставить", "слово"} <= lem:
+                and not {"предоставить", "слово"} <= lem and not _prize_holders(doc, c):
             return []  # a trip or a visit names its event
         if lem & PRESS:
             return []  # `рассказала журналистам`: an interview, not a talk at the event
@@ -2687,7 +2706,15 @@ def _with_wholes(ev: EventContext, c: Clause, targets: list[Mention]) -> list[Me
     out = []
     for e in targets:
         out.append(e)
-        out += ev.wholes(e)
+        # and the wholes of the whole: `церемония награждения` closes the final, which
+        # is a part of the contest
+        todo, seen = ev.wholes(e), {e.id}
+        while todo:
+            w = todo.pop(0)
+            if w.id not in seen:
+                seen.add(w.id)
+                out.append(w)
+                todo += ev.wholes(w)
         if doc.event_kind(e) in PART_EVENTS and c.focus is not None and c.focus.id != e.id \
                 and doc.event_kind(c.focus) not in PART_EVENTS | SERIES_EVENTS:
             out.append(c.focus)

@@ -1860,3 +1860,28 @@ def test_people_attend_the_edition_the_report_is_about(analyse, text, spec, main
     for person in people:
         assert (person, "PARTICIPANT_IN", main) in facts
         assert (person, "PARTICIPANT_IN", recalled) not in facts
+
+
+def test_prize_places_held_by_people_without_a_verb(analyse):
+    """`Второе место – у X, третье – у [post] Y`: the holders won places in the contest."""
+    text = ("Итоги областного конкурса «Лучший читатель» подвели 5 мая. Первое место заняла "
+            "Анна Ким. Второе место – у Марата Ибраева, третье – у библиотекаря "
+            "Аксуской ЦБС Ольги Седовой.")
+    facts, roles = run(analyse, text, [
+        ("EVENT", "областного конкурса «Лучший читатель»"),
+        ("PERSON", "Анна Ким"), ("PERSON", "Марата Ибраева"),
+        ("PROFESSION", "библиотекаря Аксуской ЦБС"), ("ORGANIZATION", "Аксуской ЦБС"),
+        ("PERSON", "Ольги Седовой"),
+    ])
+    contest = "областного конкурса «Лучший читатель»"
+    for person in ("Анна Ким", "Марата Ибраева", "Ольги Седовой"):
+        assert (person, "PARTICIPANT_IN", contest) in facts
+
+
+def test_a_place_at_someones_is_not_a_prize(analyse):
+    text = ("В Костанае прошел областной семинар «Чтение». У Анны Ким в гостях побывали "
+            "коллеги, и место встречи понравилось всем.")
+    facts, _ = run(analyse, text, [
+        ("EVENT", "областной семинар «Чтение»"), ("PERSON", "Анны Ким"),
+    ])
+    assert ("Анны Ким", "PARTICIPANT_IN", "областной семинар «Чтение»") not in facts
