@@ -2706,15 +2706,7 @@ def _with_wholes(ev: EventContext, c: Clause, targets: list[Mention]) -> list[Me
     out = []
     for e in targets:
         out.append(e)
-        # and the wholes of the whole: `церемония награждения` closes the final, which
-        # is a part of the contest
-        todo, seen = ev.wholes(e), {e.id}
-        while todo:
-            w = todo.pop(0)
-            if w.id not in seen:
-                seen.add(w.id)
-                out.append(w)
-                todo += ev.wholes(w)
+        out += ev.wholes(e)
         if doc.event_kind(e) in PART_EVENTS and c.focus is not None and c.focus.id != e.id \
                 and doc.event_kind(c.focus) not in PART_EVENTS | SERIES_EVENTS:
             out.append(c.focus)
