@@ -1503,6 +1503,11 @@ class EventContext:
                     u = self.resolve(c, i)
                     if u is not None and u.id != e.id:
                         out.append(u)
+        # `секции «…», работавшей в рамках конгресса «…»`: said of the part after it
+        for r in doc.clauses:
+            if r.kind in ("part", "rel") and r.anchor is not None and r.anchor.id == e.id:
+                out += [u for u in r.mentions if u.type == "EVENT" and doc.is_top(u)
+                        and self.context[u.id] == "umbrella"]
         return [w for w in _uniq(out) if doc.event_kind(w) not in SERIES_EVENTS]
 
 
@@ -2706,10 +2711,11 @@ def _with_wholes(ev: EventContext, c: Clause, targets: list[Mention]) -> list[Me
     out = []
     for e in targets:
         out.append(e)
-        out += ev.wholes(e)
+        wholes = ev.wholes(e)
+        out += wholes
         if doc.event_kind(e) in PART_EVENTS and c.focus is not None and c.focus.id != e.id \
-                and doc.event_kind(c.focus) not in PART_EVENTS | SERIES_EVENTS:
-            out.append(c.focus)
+                and doc.event_kind(c.focus) not in PART_EVENTS | SERIES_EVENTS and not wholes:
+            out.append(c.focus)  # (a part whose whole is named is not the focus's)
         # `семинаре, где ... Y провела мастер-класс`: the part is held at the anchor
         if doc.event_kind(e) in PART_EVENTS and c.kind == "rel" and c.anchor is not None \
                 and c.anchor.type == "EVENT" and c.anchor.id != e.id \

@@ -1885,3 +1885,28 @@ def test_a_place_at_someones_is_not_a_prize(analyse):
         ("EVENT", "областной семинар «Чтение»"), ("PERSON", "Анны Ким"),
     ])
     assert ("Анны Ким", "PARTICIPANT_IN", "областной семинар «Чтение»") not in facts
+
+
+@pytest.mark.parametrize("text, spec, person, part, whole, focus", [
+    ("В мае в Павлодаре прошел областной семинар «Чтение». Заместитель директора Марат "
+     "Ибраев выступил с докладом на секции «Краеведение», работавшей в рамках II форума "
+     "«Книжная степь» (Астана).",
+     [("EVENT", "областной семинар «Чтение»"), ("PERSON", "Марат Ибраев"),
+      ("EVENT", "секции «Краеведение»"), ("EVENT", "II форума «Книжная степь»")],
+     "Марат Ибраев", "секции «Краеведение»", "II форума «Книжная степь»",
+     "областной семинар «Чтение»"),
+    ("Анна Ким провела мастер-класс «Буктрейлер», прошедший в рамках фестиваля "
+     "«Читающий город».",
+     [("PERSON", "Анна Ким"), ("EVENT", "мастер-класс «Буктрейлер»"),
+      ("EVENT", "фестиваля «Читающий город»")],
+     "Анна Ким", "мастер-класс «Буктрейлер»", "фестиваля «Читающий город»", None),
+])
+def test_a_part_held_within_a_whole_said_after_it(analyse, text, spec, person, part, whole,
+                                                  focus):
+    """`на секции «…», работавшей в рамках конгресса «…»`: the speaker attends the
+    congress too (GUIDE §6), not the event the text was about before."""
+    facts, _ = run(analyse, text, spec)
+    assert (person, "PARTICIPANT_IN", part) in facts
+    assert (person, "PARTICIPANT_IN", whole) in facts
+    if focus:
+        assert (person, "PARTICIPANT_IN", focus) not in facts
