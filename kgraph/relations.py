@@ -2638,13 +2638,20 @@ def _targets(doc: Doc, ev: EventContext, c: Clause, lem: set[str], role: str) ->
         targets = _contest(doc, ev, c, targets)
     # relative clauses of the event: `форуме, где она выступала с докладом`,
     # `мастер-классе, в котором участвовала сама`
+    delegation = role in ("delegate", "head-of-delegation") and not targets
     for r in doc.clauses:
-        if r.parent == c.idx and r.kind == "rel" and r.anchor is not None:
-            rl = _trigger_lemmas(doc, r)
-            if rl & (PARTICIPATE | SPEAK | {"консультировать"}) or "участие" in rl:
-                anchor = r.anchor if r.anchor.type == "EVENT" else _event_before(doc, r.anchor)
-                if anchor is not None:
-                    targets.append(anchor)
+        if r.parent != c.idx or r.anchor is None:
+            continue
+        rl = _trigger_lemmas(doc, r)
+        if not (rl & (PARTICIPATE | SPEAK | {"консультировать"}) or "участие" in rl):
+            continue
+        if r.kind == "rel":
+            anchor = r.anchor if r.anchor.type == "EVENT" else _event_before(doc, r.anchor)
+            if anchor is not None:
+                targets.append(anchor)
+        elif r.kind == "part" and delegation:
+            # `возглавил делегацию ОУНБ, принявшую участие в конференции «…»`
+            targets += ev.explicit(r)
     if lem & OPEN_CLOSE and targets and all(doc.event_kind(e) in SERIES_NOUNS for e in targets) \
             and not lem & (PARTICIPATE | SPEAK | {"участие"}):
         return []  # `Завершил цикл X, проведший вебинар ...`: X attends the webinar

@@ -1910,3 +1910,17 @@ def test_a_part_held_within_a_whole_said_after_it(analyse, text, spec, person, p
     assert (person, "PARTICIPANT_IN", whole) in facts
     if focus:
         assert (person, "PARTICIPANT_IN", focus) not in facts
+
+
+def test_the_head_of_a_delegation_that_took_part(analyse):
+    """`возглавил делегацию X, принявшую участие в конференции «…»`: the head and the
+    organisation take part in the event the participle names."""
+    text = ("В июне Марат Ибраев возглавил делегацию Костанайской ОУНБ, принявшую участие "
+            "в международной конференции «Книга и время» в г. Бишкеке.")
+    facts, roles = run(analyse, text, [
+        ("PERSON", "Марат Ибраев"), ("ORGANIZATION", "Костанайской ОУНБ"),
+        ("EVENT", "международной конференции «Книга и время»"), ("LOCATION", "г. Бишкеке"),
+    ])
+    conference = "международной конференции «Книга и время»"
+    assert roles[("Марат Ибраев", "PARTICIPANT_IN", conference)] == "head-of-delegation"
+    assert ("Костанайской ОУНБ", "PARTICIPANT_IN", conference) in facts
