@@ -301,11 +301,17 @@ def set_identity(m: Mention, key: str, why: str) -> None:
 
 
 def join_alternative_names(ex: Extraction, alt: dict, by_id: dict) -> None:
-    """`Казахстанский библиотечный союз (КБС)`: the short name takes the full name's IRI."""
+    """`Казахстанский библиотечный союз (КБС)`: the short name takes the full name's IRI,
+    and so does the same short name later in the report (`(далее – НБ)` defines it for
+    the rest of the text, even after another library that `НБ` could describe)."""
     for head, tail in alt.items():
         short, full = by_id[head], by_id[tail]
+        same = name_key(short.normal)
         for m in ex.mentions:
-            if m.iri == short.iri and m is not full:
+            if m is full:
+                continue
+            if m.iri == short.iri or (m.type == short.type and m.start > short.start
+                                      and name_key(m.normal) == same):
                 m.iri = full.iri
                 m.attrs["why"] = f"another name of {full.normal} in this report"
 

@@ -407,3 +407,16 @@ def test_a_first_name_and_patronymic_do_not_guess_between_two_people():
                         "и Сейтова Г.М."))
     assert not iris(ex, "PERSON", "Гульнара") & (iris(ex, "PERSON", "Сатпаева")
                                                   | iris(ex, "PERSON", "Сейтова"))
+
+
+def test_an_abbreviation_defined_by_dalee_keeps_its_meaning():
+    """`(далее – НБ)` defines НБ for the rest of the report: a later `НБ` is that
+    library, even after another one (`Национальная библиотека Узбекистана`) that the
+    letters could describe."""
+    ex = Batch()(report(
+        "Национальная библиотека Республики Казахстан (далее – НБ) представила на ярмарке "
+        "экспозицию. Национальную библиотеку Узбекистана на ярмарке представляли гости из "
+        "Ташкента. Они передали в дар НБ 120 книг.", date="2024-04-28"))
+    (nb,) = iris(ex, "ORGANIZATION", "Республики Казахстан")
+    assert iris(ex, "ORGANIZATION", "НБ") == {nb}
+    assert iris(ex, "ORGANIZATION", "Узбекистана") != {nb}
