@@ -764,6 +764,12 @@ def event_name(m: Mention, year: str) -> EventName:
     return EventName(kind, base, year, org_words(bare_event_name(plain)), ordinal, title)
 
 
+def _other_ordinal(name: EventName, d: Mention) -> bool:
+    """An event mention of the report with another ordinal than `name`."""
+    other = event_name(d, d.attrs.get("year", "")).ordinal
+    return bool(name.ordinal and other and name.ordinal != other)
+
+
 def different_editions(a: EventName, b: EventName) -> bool:
     """Names that cannot be of one occurrence: another year, another ordinal (`XXVIII` /
     `XXIX Ежегодная конференция`) or another title."""
@@ -805,11 +811,15 @@ def event_key(m: Mention, ex: Extraction, rels, by_id, year: str, done: dict,
     name = event_name(m, year)
     known, why = registry.event(name) if specific else (None, "")
     own = (known, why) if known else (f"{kind} {base} {year}".strip(), "kind, name and year")
-    if not known and any(different_editions(name, k)
-                         for k in registry.events.get(entity_iri("EVENT", own[0]), ())):
+    earlier = [d for d in done.values() if d.type == "EVENT" and d.attrs.get("kind") == kind]
+    # `II фестиваль` after `I фестиваль` in the same report: another edition
+    other_editions = [d for d in earlier if _other_ordinal(name, d)]
+    if not known and (any(different_editions(name, k)
+                          for k in registry.events.get(entity_iri("EVENT", own[0]), ()))
+                      or any(d.attrs["key"] == own[0] for d in other_editions)):
         # the key names another edition already (`XXIX` and `XXX конференция РБА`)
         own = (f"{kind} {base} {name.ordinal} {year}".strip(), "kind, name, ordinal and year")
-    earlier = [d for d in done.values() if d.type == "EVENT" and d.attrs.get("kind") == kind]
+    earlier = [d for d in earlier if d not in other_editions]
     line_end = first_line_end(ex)
     title_line = [d for d in earlier if d.start < line_end]
     # the report's title names the first event of its kind in the body

@@ -420,3 +420,16 @@ def test_an_abbreviation_defined_by_dalee_keeps_its_meaning():
     (nb,) = iris(ex, "ORGANIZATION", "Республики Казахстан")
     assert iris(ex, "ORGANIZATION", "НБ") == {nb}
     assert iris(ex, "ORGANIZATION", "Узбекистана") != {nb}
+
+
+def test_editions_named_in_one_report_stay_apart():
+    """`II фестиваль`, then `I фестиваль прошел в прошлом году` and `III фестиваль
+    пройдет`: three events, while the II festival named again is the same one."""
+    ex = Batch()(report(
+        "18 сентября в Павлодаре начал работу II Республиканский фестиваль «Книжный мир». "
+        "Директор напомнил, что I фестиваль прошел в прошлом году в Семее. На II фестивале "
+        "выступили гости из Омска. III фестиваль пройдет в Астане.", date="2024-09-20"))
+    named = {m.text: m.iri for m in ex.mentions if m.type == "EVENT"}
+    second = named["II Республиканский фестиваль «Книжный мир»"]
+    assert len({second, named["I фестиваль"], named["III фестиваль"]}) == 3
+    assert named["II фестивале"] == second
