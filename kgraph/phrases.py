@@ -354,9 +354,11 @@ def inflect_hyphenated(text: str, tok: Token, target: set, pos: str | None = Non
     out = inflect_word(text, pos, tok.feats, target)
     if out != text or "-" not in text:
         return out
-    # "семинаре-тренинге": inflect both parts when pymorphy knows no compound
+    # "семинаре-тренинге": inflect both parts when pymorphy knows no compound; not a
+    # first part that ends in a linking о ("Восточно-Казахстанская": not "Восточная-")
     parts = text.split("-")
-    return "-".join(inflect_word(p, pos, tok.feats, target) if len(p) > 2 else p for p in parts)
+    return "-".join(p if len(p) <= 2 or (k < len(parts) - 1 and p.lower().endswith("о"))
+                    else inflect_word(p, pos, tok.feats, target) for k, p in enumerate(parts))
 
 
 def join_tokens(an: Analysis, first: int, last: int, words: list[str]) -> str:

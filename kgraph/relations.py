@@ -923,6 +923,13 @@ def _alternative_names(doc: Doc, facts: Facts) -> None:
                 continue
             if "далее" in g or _is_abbreviation_of(b.text, a.text):
                 facts.add("ALTERNATIVE_NAME", b, a)
+    # `«Пушкинка» – Восточно-Казахстанская ОУНБ им. А.С. Пушкина – представила`: a
+    # quoted byname, then the full name between dashes
+    for a, b in zip(doc.ms, doc.ms[1:]):
+        if a.type == b.type == "ORGANIZATION" and a.text.startswith("«") and doc.is_top(b) \
+                and re.fullmatch(r"\s*[–—]\s*", doc.text[a.end:b.start]) \
+                and re.match(r"\s*[–—,]", doc.text[b.end:b.end + 3]):
+            facts.add("ALTERNATIVE_NAME", a, b)
 
 
 def _is_region(m: Mention) -> bool:

@@ -448,3 +448,19 @@ def test_a_first_name_takes_the_surname_natasha_left_out():
     persons = [(m.text, m.normal) for m in ents if m.type == "PERSON"]
     assert ("Айбар Қайратов", "Қайратов Айбар") in persons
     assert not [p for p in persons if p[0] == "Айбар"]
+
+
+@pytest.mark.parametrize("text, normal", [
+    # already nominative: the linking `о` of the first part stays (was `Восточная-`)
+    ("Выставку представила Восточно-Казахстанская ОУНБ им. А.С. Пушкина.",
+     "Восточно-Казахстанская ОУНБ им. А.С. Пушкина"),
+    ("Делегация Восточно-Казахстанской ОУНБ приехала в Омск.", "Восточно-Казахстанская ОУНБ"),
+    ("В Юго-Западной ЦБС прошла встреча с читателями.", "Юго-Западная ЦБС"),
+])
+def test_compound_adjectives_keep_their_first_part(text, normal):
+    assert normal in [n for _, n in spans(text, "ORGANIZATION")]
+
+
+def test_both_parts_of_a_compound_noun_are_inflected():
+    assert ("семинаре-тренинге «Чтение»", "семинар-тренинг «Чтение»") in spans(
+        "Сотрудники прошли обучение на семинаре-тренинге «Чтение».", "EVENT")

@@ -1924,3 +1924,14 @@ def test_the_head_of_a_delegation_that_took_part(analyse):
     conference = "международной конференции «Книга и время»"
     assert roles[("Марат Ибраев", "PARTICIPANT_IN", conference)] == "head-of-delegation"
     assert ("Костанайской ОУНБ", "PARTICIPANT_IN", conference) in facts
+
+
+def test_a_quoted_byname_before_the_full_name_between_dashes(analyse):
+    text = ("«Пушкинка» – Восточно-Казахстанская ОУНБ им. А.С. Пушкина – представила на "
+            "фестивале выставку.")
+    facts, _ = run(analyse, text, [
+        ("ORGANIZATION", "«Пушкинка»"),
+        ("ORGANIZATION", "Восточно-Казахстанская ОУНБ им. А.С. Пушкина"),
+    ])
+    assert ("«Пушкинка»", "ALTERNATIVE_NAME",
+            "Восточно-Казахстанская ОУНБ им. А.С. Пушкина") in facts
