@@ -1510,11 +1510,14 @@ class EventContext:
                     u = self.resolve(c, i)
                     if u is not None and u.id != e.id:
                         out.append(u)
-        # `секции «…», работавшей в рамках конгресса «…»`: said of the part after it
+        # `секции «…», работавшей в рамках конгресса «…»`: said of the part after it (not
+        # `прошла под эгидой форума`: the umbrella's sponsor is not attended)
         for r in doc.clauses:
             if r.kind in ("part", "rel") and r.anchor is not None and r.anchor.id == e.id:
                 out += [u for u in r.mentions if u.type == "EVENT" and doc.is_top(u)
-                        and self.context[u.id] == "umbrella"]
+                        and self.context[u.id] == "umbrella"
+                        and doc.text[max(0, u.start - 12):u.start].strip().lower()
+                        .endswith("рамках")]
         return [w for w in _uniq(out) if doc.event_kind(w) not in SERIES_EVENTS]
 
 
