@@ -1940,13 +1940,13 @@ def test_a_quoted_byname_before_the_full_name_between_dashes(analyse):
 def test_a_conference_held_under_the_aegis_of_a_forum_is_not_the_forum(analyse):
     """`конференции, которая прошла под эгидой форума «…»`: who spoke about the
     conference attended it, not the forum that sponsored it."""
+    # (the stray full stop is as reports have them: the clauses still hang together)
     text = ("15 мая в библиотеке прошла производственная учеба по итогам выездов специалистов. "
-            "О V конференции «Книга и город», которая прошла в Назарбаев Университете и "
-            "прошла под эгидой форума «Евразия», сделала сообщение руководитель отдела Анна Ким.")
+            "О VII конференции «Книга и город», которая проходила в Назарбаев Университете. и "
+            "прошла под эгидой форума «Евразия» сделала сообщение руководитель отдела Анна Ким.")
     facts, _ = run(analyse, text, [
-        ("EVENT", "производственная учеба"), ("EVENT", "V конференции «Книга и город»"), ("ORGANIZATION", "Назарбаев Университете"),
-        ("EVENT", "форума «Евразия»"), ("PROFESSION", "руководитель отдела"),
-        ("PERSON", "Анна Ким"),
+        ("EVENT", "производственная учеба"), ("EVENT", "VII конференции «Книга и город»"),
+        ("EVENT", "форума «Евразия»"), ("PERSON", "Анна Ким"),
     ])
-    assert ("Анна Ким", "PARTICIPANT_IN", "V конференции «Книга и город»") in facts
+    assert ("Анна Ким", "PARTICIPANT_IN", "VII конференции «Книга и город»") in facts
     assert ("Анна Ким", "PARTICIPANT_IN", "форума «Евразия»") not in facts
