@@ -778,22 +778,18 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
         j -= 1
 
     # 5. right context: apposition / participle / relative pronoun / verb
+    if same_sent(right + 1) and toks[right].text == "(":
+        # `Б.М. Мырзахметова (заведующая отделом …)`: a post in brackets agrees with
+        # the name (in a list, the tagger may read the name as a genitive)
+        _apposition(toks, right + 1, same_sent, ev, "bracketed post ")
     k = _skip_brackets(an, right, sent)
     if same_sent(k) and toks[k].text in (",", "–", "—", "-") and same_sent(k + 1):
         t = toks[k + 1]
         low = t.text.lower()
         if low in ("которая", "который"):
             ev.sex("f" if low == "которая" else "m", 2, "relative " + low)
-        elif _post_word(t):
-            j2, post = k + 1, t
-            # `главный библиотекарь`: the post noun after its modifiers
-            while same_sent(j2) and toks[j2].pos == "ADJ" and same_sent(j2 + 1) and \
-                    _post_word(toks[j2 + 1]):
-                j2 += 1
-                post = toks[j2]
-            cases, g = _post_cases(post)
-            ev.cases(cases, 2.5, "apposition " + post.text)
-            ev.sex(g, 2.5, "apposition " + post.text)
+        elif _post_word(t) or (t.pos == "ADJ" and same_sent(k + 2) and _post_word(toks[k + 2])):
+            _apposition(toks, k + 1, same_sent, ev, "apposition ")
         else:
             cases, g = _agreement(t.text, ("PRTF",))
             if cases:
@@ -813,6 +809,20 @@ def _context(an: Analysis, start: int, end: int, ev: _Evidence, surname_tok: Tok
             ev.cases({c}, 0.3, "natasha case")
         g = {"Masc": "m", "Fem": "f"}.get(surname_tok.feat("Gender") or "")
         ev.hint(g, 0.2, "natasha gender")
+
+
+def _apposition(toks, i: int, same_sent, ev: _Evidence, why: str) -> None:
+    """A post phrase starting at token i in apposition to the name: its case and sex."""
+    post = toks[i]
+    # `главный библиотекарь`: the post noun after its modifiers
+    while toks[i].pos == "ADJ" and same_sent(i + 1) and _post_word(toks[i + 1]):
+        i += 1
+        post = toks[i]
+    if not _post_word(post):
+        return
+    cases, g = _post_cases(post)
+    ev.cases(cases, 2.5, why + post.text)
+    ev.sex(g, 2.5, why + post.text)
 
 
 def _common_noun(an: Analysis, i: int) -> bool:

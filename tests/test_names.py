@@ -175,3 +175,19 @@ def test_compatible_rules():
     assert compatible(a, b) and compatible(a, c) and compatible(b, c)
     assert compatible(b, d) and not compatible(a, d)
     assert not compatible(b, e)
+
+
+@pytest.mark.parametrize("text, needle, normal, gender", [
+    # a list of speakers, each with a post in brackets: the middle one was read as a
+    # man's genitive (`Мырзахметов Б.М.`)
+    ("На заседании выступили Г.К. Жетписбаева (главный специалист НАБ), Б.М. Мырзахметова "
+     "(заведующая научно-методическим отделом Абайской ОУНБ) и А.Н. Бекмаганбетова "
+     "(заведующая методическим отделом СКОУНБ).", "Б.М. Мырзахметова", "Мырзахметова Б.М.",
+     "female"),
+    ("На семинаре выступили Е.С. Жолдасбаев (заместитель директора) и Б.М. Мырзахметова.",
+     "Е.С. Жолдасбаев", "Жолдасбаев Е.С.", "male"),
+])
+def test_a_post_in_brackets_after_the_name(text, needle, normal, gender):
+    start = text.index(needle)
+    p = parse_person(analyse(text), start, start + len(needle))
+    assert (p.normal, p.gender) == (normal, gender)
