@@ -564,6 +564,7 @@ def extract_relations(an: Analysis, mentions: list[Mention], report: Report) -> 
     events = EventContext(doc)
     _takes_place_in(doc, events, facts)
     _point_in_time(doc, events, facts)
+    _bracketed_details(doc, facts)
     _organizes(doc, events, facts)
     _participants(doc, events, facts)
     return facts.relations()
@@ -1694,6 +1695,35 @@ def _point_in_time(doc: Doc, ev: EventContext, facts: Facts) -> None:
             seen.add(e.id)
             d = min(dates, key=lambda d: abs(d.start - e.start))
             facts.add("POINT_IN_TIME", e, d, 3 if doc.clause_of(e) is c else 2)
+
+
+def _bracketed_details(doc: Doc, facts: Facts) -> None:
+    """`конгресса «…» (15–16 октября, НАБ РК, г. Астана)`: a bracket right after an
+    event that holds only its dates, venues and places gives its time and place; not
+    another event's of the clause (`секции, работавшей в рамках конгресса (…)`)."""
+    for e in doc.ms:
+        if e.type != "EVENT" or not doc.is_top(e):
+            continue
+        m = re.match(r"\s*\(([^()\n]{1,150})\)", doc.text[e.end:])
+        if m is None:
+            continue
+        a, b = e.end + m.start(1), e.end + m.end(1)
+        inside = [x for x in doc.ms if a <= x.start and x.end <= b and doc.is_top(x)]
+        rest = doc.text[a:b]
+        for x in sorted(inside, key=lambda x: -x.start):
+            rest = rest[:x.start - a] + rest[x.end - a:]
+        if not inside or rest.strip(" ,;") or any(
+                x.type not in ("DATE", "LOCATION", "ORGANIZATION") for x in inside):
+            continue
+        c = doc.clause_of(e)
+        others = [o for o in c.mentions if o.type == "EVENT" and o.id != e.id] if c else []
+        if c is not None and c.anchor is not None and c.anchor.type == "EVENT":
+            others.append(c.anchor)  # the part the clause is said of
+        for x in inside:
+            typ = "POINT_IN_TIME" if x.type == "DATE" else "TAKES_PLACE_IN"
+            facts.add(typ, e, x, 4)
+            for o in others:
+                facts.deny(typ, o, x)
 
 
 # ---------------------------------------------------------------------------

@@ -1950,3 +1950,29 @@ def test_a_conference_held_under_the_aegis_of_a_forum_is_not_the_forum(analyse):
     ])
     assert ("Анна Ким", "PARTICIPANT_IN", "VII конференции «Книга и город»") in facts
     assert ("Анна Ким", "PARTICIPANT_IN", "форума «Евразия»") not in facts
+
+
+@pytest.mark.parametrize("text, spec, event, facts_expected, not_expected", [
+    ("Специалисты библиотеки приняли участие во II областном фестивале «Книжный мир» "
+     "(18–19 сентября, г. Павлодар).",
+     [("EVENT", "II областном фестивале «Книжный мир»"), ("DATE", "18–19 сентября"),
+      ("LOCATION", "г. Павлодар")],
+     "II областном фестивале «Книжный мир»",
+     [("POINT_IN_TIME", "18–19 сентября"), ("TAKES_PLACE_IN", "г. Павлодар")], []),
+    ("Марат Ибраев выступил на секции «Краеведение», работавшей в рамках II форума "
+     "«Книжная степь» (15–16 октября, НАБ РК, г. Астана).",
+     [("PERSON", "Марат Ибраев"), ("EVENT", "секции «Краеведение»"),
+      ("EVENT", "II форума «Книжная степь»"), ("DATE", "15–16 октября"),
+      ("ORGANIZATION", "НАБ РК"), ("LOCATION", "г. Астана")],
+     "II форума «Книжная степь»",
+     [("POINT_IN_TIME", "15–16 октября"), ("TAKES_PLACE_IN", "НАБ РК"),
+      ("TAKES_PLACE_IN", "г. Астана")],
+     [("секции «Краеведение»", "POINT_IN_TIME", "15–16 октября")]),
+])
+def test_the_date_and_place_in_brackets_after_an_event(analyse, text, spec, event,
+                                                      facts_expected, not_expected):
+    facts, _ = run(analyse, text, spec)
+    for typ, tail in facts_expected:
+        assert (event, typ, tail) in facts
+    for fact in not_expected:
+        assert fact not in facts
