@@ -1697,6 +1697,9 @@ def _point_in_time(doc: Doc, ev: EventContext, facts: Facts) -> None:
             facts.add("POINT_IN_TIME", e, d, 3 if doc.clause_of(e) is c else 2)
 
 
+BRACKET_AFTER = re.compile(r"\s*\(([^()\n]{1,150})\)")
+
+
 def _bracketed_details(doc: Doc, facts: Facts) -> None:
     """`конгресса «…» (15–16 октября, НАБ РК, г. Астана)`: a bracket right after an
     event that holds only its dates, venues and places gives its time and place; not
@@ -1704,10 +1707,10 @@ def _bracketed_details(doc: Doc, facts: Facts) -> None:
     for e in doc.ms:
         if e.type != "EVENT" or not doc.is_top(e):
             continue
-        m = re.match(r"\s*\(([^()\n]{1,150})\)", doc.text[e.end:])
+        m = BRACKET_AFTER.match(doc.text, e.end)  # (no slice: texts can be long)
         if m is None:
             continue
-        a, b = e.end + m.start(1), e.end + m.end(1)
+        a, b = m.start(1), m.end(1)
         inside = [x for x in doc.ms if a <= x.start and x.end <= b and doc.is_top(x)]
         rest = doc.text[a:b]
         for x in sorted(inside, key=lambda x: -x.start):
