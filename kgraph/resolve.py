@@ -272,7 +272,8 @@ def resolve_document(ex: Extraction, registry: Registry | None = None,
         if split:
             key, why = split, SPLIT
         elif m.type == "PERSON":
-            key, why = person_key(m, [d for d in done.values() if d.type == "PERSON"], registry)
+            key, why = person_key(m, [d for d in done.values() if d.type == "PERSON"
+                                      and not is_eponym(ex, d)], registry)
         elif m.type == "ORGANIZATION":
             place = by_id.get(rels.get(("LOCATED_IN", m.id)))
             scope = place_scope(place) if place else ex.report.source or ex.report.id
@@ -405,6 +406,15 @@ def join_given_names(ex: Extraction, registry: Registry) -> None:
         for o in people:
             if o.iri == old:
                 set_identity(o, p.attrs["key"], f"the initials of {p.normal} in this report")
+
+
+EPONYM_BEFORE = re.compile(r"(?:\bим\.|\bимени)\s*$", re.I)
+
+
+def is_eponym(ex: Extraction, p: Mention) -> bool:
+    """`им. С. Торайгырова` in a library's name: a namesake of the library, never the
+    person a later `Серик Оралович` of the report is."""
+    return bool(EPONYM_BEFORE.search(ex.report.text[max(0, p.start - 8):p.start]))
 
 
 def joins(earlier: PersonName, name: PersonName) -> bool:
