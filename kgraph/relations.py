@@ -1411,9 +1411,14 @@ class EventContext:
         return kinds | {ANAPHOR_SAME.get(k, k) for k in kinds}
 
     def ordinal(self, e: Mention) -> int | None:
-        """The Roman ordinal an event's name starts with (`II Международный конгресс`)."""
+        """The ordinal an event's name starts with: `II Международный конгресс`,
+        `Первая конференция`."""
         tokens = self.doc.tokens(e)
-        return roman(tokens[0].text) if tokens and is_roman(tokens[0]) else None
+        if not tokens:
+            return None
+        if is_roman(tokens[0]):
+            return roman(tokens[0].text)
+        return ORDINAL_WORDS.get(self.doc.lemma(tokens[0].i))
 
     def _day_anaphor(self, i: int) -> bool:
         """`в рамках методического дня`, `Гостями дня стали`: `день` is an event only
@@ -1697,6 +1702,9 @@ def _point_in_time(doc: Doc, ev: EventContext, facts: Facts) -> None:
             facts.add("POINT_IN_TIME", e, d, 3 if doc.clause_of(e) is c else 2)
 
 
+ORDINAL_WORDS = {w: k for k, w in enumerate(
+    ("первый", "второй", "третий", "четвертый", "пятый", "шестой", "седьмой", "восьмой",
+     "девятый", "десятый"), start=1)}
 BRACKET_AFTER = re.compile(r"\s*\(([^()\n]{1,150})\)")
 
 
