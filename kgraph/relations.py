@@ -1309,7 +1309,8 @@ class EventContext:
             if new is None and focus is None and c.kind == "rel" and evs and \
                     preds & HAPPEN_INTRANSITIVE:
                 new = evs[0]
-            if new is not None and focus is not None and self.other_edition(new, focus):
+            if new is not None and focus is not None and (
+                    self.other_edition(new, focus) or self.recalled(new, focus)):
                 new = None  # `I фестиваль прошел в прошлом году`: background, not the focus
             if new is not None and not (self.inhouse is not None):
                 focus = new
@@ -1391,7 +1392,8 @@ class EventContext:
         for e in reversed(before):
             kind = doc.event_kind(e)
             if kind == want or kind.startswith(want) or ANAPHOR_SAME.get(kind) == want:
-                if c.focus is not None and self.other_edition(e, c.focus):
+                if c.focus is not None and (self.other_edition(e, c.focus)
+                                            or self.recalled(e, c.focus)):
                     return c.focus  # `на ярмарке` after `на IV ярмарке в прошлом году`
                 return e
         return c.focus if c.focus is not None and doc.event_kind(c.focus) == want else None
@@ -1404,6 +1406,22 @@ class EventContext:
         if not (oa and ob and oa != ob):
             return False
         return bool(self._kinds(a) & self._kinds(b))
+
+    def recalled(self, e: Mention, focus: Mention) -> bool:
+        """`первый конкурс «…» прошел в 1997 году`, in a report of 2024 on that contest:
+        a numbered edition of the focus's kind dated in an earlier year."""
+        year = self.doc.report.year
+        c = self.doc.clause_of(e)
+        # (the focus may be a part named with its whole: `церемония награждения
+        # победителей конкурса «…»`)
+        kinds = self._kinds(focus).union(*(self._kinds(w) for w in self.doc.children[focus.id]
+                                           if w.type == "EVENT"))
+        if not year or c is None or self.ordinal(e) is None or e.id == focus.id \
+                or not self._kinds(e) & kinds:
+            return False
+        years = [int(v[:4]) for d in c.mentions if d.type == "DATE"
+                 for v in [str((d.attrs or {}).get("value") or "")] if v[:4].isdigit()]
+        return bool(years) and max(years) < year
 
     def _kinds(self, e: Mention) -> set[str]:
         """`выставка-ярмарка`: выставка and ярмарка (a later `ярмарка` is that one)."""
@@ -2752,7 +2770,9 @@ def _contest(doc: Doc, ev: EventContext, c: Clause, targets: list[Mention]) -> l
         # (`По итогам конкурса «...» победителями признаны X и Y`: the contest of the
         # clause, though named as what is summed up)
         end = doc.an.tokens[c.toks[-1]].end
-        before = [e for e in ev.events if e.start < end and doc.event_kind(e) in CONTEST_EVENTS]
+        before = [e for e in ev.events if e.start < end and doc.event_kind(e) in CONTEST_EVENTS
+                  and not (c.focus is not None and (ev.other_edition(e, c.focus)
+                                                    or ev.recalled(e, c.focus)))]
         out = [before[-1]] if before else targets
     return _uniq([_stage_of(doc, e) for e in out])
 

@@ -1984,3 +1984,20 @@ def test_the_date_and_place_in_brackets_after_an_event(analyse, text, spec, even
         assert (event, typ, tail) in facts
     for fact in not_expected:
         assert fact not in facts
+
+
+def test_the_jury_judges_this_years_contest_not_the_first_one_recalled():
+    """`первый конкурс «…» прошел в 1997 году`, recalled in a report of 2024 on the award
+    ceremony of that contest: the jury named next judges the 2024 contest."""
+    from kgraph.extract import extract
+
+    text = ("17 декабря в библиотеке состоялась церемония награждения победителей конкурса "
+            "«Лучший читатель – 2024». Директор напомнил, что первый конкурс «Лучший "
+            "читатель» прошел в 1997 году в Алма-Ате. В состав жюри вошли Анна Ким и "
+            "Марат Ибраев.")
+    ex = extract(Report(path="t", id="t", text=text, date="2024-12-18"))
+    by = {m.id: m for m in ex.mentions}
+    judged = {(by[r.head].text, by[r.tail].text) for r in ex.relations
+              if r.type == "PARTICIPANT_IN" and r.role == "jury"}
+    assert judged == {("Анна Ким", "конкурса «Лучший читатель – 2024»"),
+                      ("Марат Ибраев", "конкурса «Лучший читатель – 2024»")}
