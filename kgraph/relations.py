@@ -567,6 +567,7 @@ def extract_relations(an: Analysis, mentions: list[Mention], report: Report) -> 
     _bracketed_details(doc, facts)
     _organizes(doc, events, facts)
     _participants(doc, events, facts)
+    _table_rows(doc, facts)
     return facts.relations()
 
 
@@ -1723,7 +1724,51 @@ def _point_in_time(doc: Doc, ev: EventContext, facts: Facts) -> None:
 ORDINAL_WORDS = {w: k for k, w in enumerate(
     ("первый", "второй", "третий", "четвертый", "пятый", "шестой", "седьмой", "восьмой",
      "девятый", "десятый"), start=1)}
+# a table flattened into lines, announced by its columns: `(дата – мероприятие – место –
+# ответственный)`, then `10 октября – вебинар «…» – онлайн – Кусаинов Т.А.`
+TABLE_HEADER = re.compile(r"\(\s*дата\s*[–—-]\s*мероприятие\s*[–—-][^()\n]*?[–—-]\s*"
+                          r"(ответственн\w*|организатор\w*|участник\w*)\s*\)", re.I)
+CELL = re.compile(r"\s[–—]\s")
 BRACKET_AFTER = re.compile(r"\s*\(([^()\n]{1,150})\)")
+
+
+def _table_rows(doc: Doc, facts: Facts) -> None:
+    """The rows of a table the report flattened into lines, under a line that names
+    its columns: each row's event takes the dates before it, the venues and places
+    between it and the last cell, and the people of the last cell as organisers
+    (`ответственный`, `организатор`) or participants (`участники`)."""
+    for header in TABLE_HEADER.finditer(doc.text):
+        typ = "PARTICIPANT_IN" if header.group(1).lower().startswith("участник") \
+            else "ORGANIZES"
+        rows = 0
+        pos = doc.text.find("\n", header.end())
+        while pos >= 0:
+            start = pos + 1
+            end = doc.text.find("\n", start)
+            end = len(doc.text) if end < 0 else end
+            pos = end if end < len(doc.text) else -1
+            line = doc.text[start:end]
+            cells = list(CELL.finditer(line))
+            if not line.strip() and not rows:
+                continue  # (a blank line between the header and its rows)
+            if not cells:
+                break  # a blank line or a line of text after the rows
+            rows += 1
+            _table_row(doc, facts, typ, start, end, start + cells[-1].end())
+
+
+def _table_row(doc: Doc, facts: Facts, typ: str, start: int, end: int, last: int) -> None:
+    inside = [m for m in doc.ms if start <= m.start and m.end <= end and doc.is_top(m)]
+    event = next((m for m in inside if m.type == "EVENT"), None)
+    if event is None:
+        return
+    for m in inside:
+        if m.type == "DATE" and m.end <= event.start:
+            facts.add("POINT_IN_TIME", event, m, 4)
+        elif m.type in ("LOCATION", "ORGANIZATION") and event.end <= m.start and m.end <= last:
+            facts.add("TAKES_PLACE_IN", event, m, 4)
+        elif m.type == "PERSON" and m.start >= last:
+            facts.add(typ, m, event, 4, role="participant" if typ == "PARTICIPANT_IN" else None)
 
 
 def _bracketed_details(doc: Doc, facts: Facts) -> None:

@@ -2001,3 +2001,33 @@ def test_the_jury_judges_this_years_contest_not_the_first_one_recalled():
               if r.type == "PARTICIPANT_IN" and r.role == "jury"}
     assert judged == {("Анна Ким", "конкурса «Лучший читатель – 2024»"),
                       ("Марат Ибраев", "конкурса «Лучший читатель – 2024»")}
+
+
+def test_a_table_flattened_into_lines_under_its_column_names():
+    """`(дата – мероприятие – место – ответственный)`, then one event a line: each row's
+    date, place and the people of the last column (organisers, or participants under
+    `участники`)."""
+    from kgraph.extract import extract
+
+    text = ("Отдел методической работы Костанайской ОУНБ\n"
+            "Информация о работе за III квартал 2024 года\n\n"
+            "1. Мероприятия, проведенные отделом (дата – мероприятие – место – ответственный)\n\n"
+            "10 июля – вебинар «Каталог без секретов» – онлайн – Ахметова Г.К.\n"
+            "15 августа – областной семинар «Сельская библиотека» – г. Аркалык – Ибраев М.С.\n\n"
+            "2. Участие в мероприятиях других организаций (дата – мероприятие – место – "
+            "участники)\n\n"
+            "3–4 сентября – II Международная конференция «Книга и город» – НАБ, г. Астана – "
+            "Ахметова Г.К., Ким А.С.\n\n"
+            "Отчет составила заведующая отделом Г.К. Ахметова.")
+    ex = extract(Report(path="t", id="t", text=text, date="2024-10-01"))
+    by = {m.id: m for m in ex.mentions}
+    facts = {(by[r.head].text, r.type, by[r.tail].text) for r in ex.relations}
+    seminar, conference = ("областной семинар «Сельская библиотека»",
+                           "II Международная конференция «Книга и город»")
+    assert {("Ахметова Г.К.", "ORGANIZES", "вебинар «Каталог без секретов»"),
+            ("Ибраев М.С.", "ORGANIZES", seminar),
+            (seminar, "TAKES_PLACE_IN", "г. Аркалык"), (seminar, "POINT_IN_TIME", "15 августа"),
+            ("Ахметова Г.К.", "PARTICIPANT_IN", conference),
+            ("Ким А.С.", "PARTICIPANT_IN", conference),
+            (conference, "TAKES_PLACE_IN", "г. Астана")} <= facts
+    assert ("Ким А.С.", "ORGANIZES", conference) not in facts
