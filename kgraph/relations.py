@@ -1203,7 +1203,8 @@ class EventContext:
 
     def _context(self, e: Mention) -> str:
         """ok | topic (`рассказала о X`) | material (`обзор материалов X`, `итоги X`) |
-        umbrella (`в рамках X`, `под эгидой X`) | plan (`подготовка к X`) | nested."""
+        umbrella (`в рамках X`, `под эгидой X`) | plan (`подготовка к X`) | parallel
+        (`параллельно с X`) | nested."""
         doc = self.doc
         if doc.inside(e, "ORGANIZATION", "PERSON"):
             return "nested"
@@ -1225,6 +1226,8 @@ class EventContext:
                 other_event = True  # (`акции «Бір ел»`: the noun of a bare title is its own)
             if w in ("о", "об", "обо", "про"):
                 return "topic"
+            if w == "параллельно":
+                return "parallel"  # `пройдет параллельно с акцией X`: another event
             if w in ("рамках", "эгидой") or lem in ("эгида",):
                 return "ok" if other_event else "umbrella"
             if lem in MATERIAL and not seen_noun:
@@ -1382,7 +1385,8 @@ class EventContext:
         if lem in EVENT_MOMENTS and (self.resolve(c, i + 1) is not None or any(
                 m.type == "EVENT" for m in doc.tok_mentions.get(i + 1, []))):
             return None  # `закрытие недели`: the genitive names the event
-        before = [e for e in self.events if e.start < t.start and not doc.inside(e, "ORGANIZATION")]
+        before = [e for e in self.events if e.start < t.start and not doc.inside(e, "ORGANIZATION")
+                  and self.context[e.id] != "parallel"]
         if want == "*":
             # `Праздник открыл X`: the last празднник named, else the event in focus
             if lem not in GENERIC_EVENTS and lem not in EVENT_MOMENTS:

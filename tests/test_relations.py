@@ -2031,3 +2031,19 @@ def test_a_table_flattened_into_lines_under_its_column_names():
             ("Ким А.С.", "PARTICIPANT_IN", conference),
             (conference, "TAKES_PLACE_IN", "г. Астана")} <= facts
     assert ("Ким А.С.", "ORGANIZES", conference) not in facts
+
+
+def test_a_campaign_held_in_parallel_is_not_the_one_joined():
+    """`пройдет параллельно с республиканской акцией «…»`: `к акции присоединились X` is
+    the campaign the report is about, not the parallel one named last."""
+    from kgraph.extract import extract
+
+    text = ("23 апреля в библиотеке стартовала областная акция «Читаем вместе – 2025». Акция "
+            "продлится до октября и пройдет параллельно с республиканской акцией «Книга "
+            "года». Первыми к акции присоединились Аксуская районная ЦБС и Майская районная ЦБС.")
+    ex = extract(Report(path="t", id="t", text=text, date="2025-04-24"))
+    by = {m.id: m for m in ex.mentions}
+    joined = {(by[r.head].text, by[r.tail].text) for r in ex.relations
+              if r.type == "PARTICIPANT_IN"}
+    campaign = "областная акция «Читаем вместе – 2025»"
+    assert joined == {("Аксуская районная ЦБС", campaign), ("Майская районная ЦБС", campaign)}
