@@ -1313,8 +1313,7 @@ class EventContext:
             if new is None and focus is None and c.kind == "rel" and evs and \
                     preds & HAPPEN_INTRANSITIVE:
                 new = evs[0]
-            if new is not None and focus is not None and (
-                    self.other_edition(new, focus) or self.recalled(new, focus)):
+            if new is not None and focus is not None and self.background_edition(new, focus):
                 new = None  # `I фестиваль прошел в прошлом году`: background, not the focus
             if new is not None and not (self.inhouse is not None):
                 focus = new
@@ -1397,11 +1396,15 @@ class EventContext:
         for e in reversed(before):
             kind = doc.event_kind(e)
             if kind == want or kind.startswith(want) or ANAPHOR_SAME.get(kind) == want:
-                if c.focus is not None and (self.other_edition(e, c.focus)
-                                            or self.recalled(e, c.focus)):
+                if c.focus is not None and self.background_edition(e, c.focus):
                     return c.focus  # `на ярмарке` after `на IV ярмарке в прошлом году`
                 return e
         return c.focus if c.focus is not None and doc.event_kind(c.focus) == want else None
+
+    def background_edition(self, e: Mention, focus: Mention) -> bool:
+        """Another edition of the event in focus, recalled beside it: it takes neither
+        the focus nor a later bare noun."""
+        return self.other_edition(e, focus) or self.recalled(e, focus)
 
     def other_edition(self, a: Mention, b: Mention) -> bool:
         """`I фестиваль` and `II фестиваль «…»`: events of one kind with different
@@ -2820,8 +2823,7 @@ def _contest(doc: Doc, ev: EventContext, c: Clause, targets: list[Mention]) -> l
         # clause, though named as what is summed up)
         end = doc.an.tokens[c.toks[-1]].end
         before = [e for e in ev.events if e.start < end and doc.event_kind(e) in CONTEST_EVENTS
-                  and not (c.focus is not None and (ev.other_edition(e, c.focus)
-                                                    or ev.recalled(e, c.focus)))]
+                  and not (c.focus is not None and ev.background_edition(e, c.focus))]
         out = [before[-1]] if before else targets
     return _uniq([_stage_of(doc, e) for e in out])
 

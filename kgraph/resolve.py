@@ -32,7 +32,7 @@ from typing import NamedTuple
 from kgraph import gazetteer
 from kgraph import lexicon as lx
 from kgraph.model import Extraction, Mention
-from kgraph.names import PersonName, compatible
+from kgraph.names import EPONYM, PersonName, compatible
 from kgraph.vocab import entity_iri, slug
 
 QUOTES = re.compile(r"[«»\"“”„']")
@@ -408,13 +408,10 @@ def join_given_names(ex: Extraction, registry: Registry) -> None:
                 set_identity(o, p.attrs["key"], f"the initials of {p.normal} in this report")
 
 
-EPONYM_BEFORE = re.compile(r"(?:\bим\.|\bимени)\s*$", re.I)
-
-
 def is_eponym(ex: Extraction, p: Mention) -> bool:
     """`им. С. Торайгырова` in a library's name: a namesake of the library, never the
     person a later `Серик Оралович` of the report is."""
-    return bool(EPONYM_BEFORE.search(ex.report.text[max(0, p.start - 8):p.start]))
+    return bool(EPONYM.search(ex.report.text[max(0, p.start - 8):p.start]))
 
 
 def joins(earlier: PersonName, name: PersonName) -> bool:
